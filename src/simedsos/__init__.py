@@ -1,0 +1,1 @@
+"""SIMEDSOS JDIH: the social-media work of a JDIH unit, run by its SOP."""

@@ -1,0 +1,1 @@
+"""Users, work units (satker), roles and acting officials (Plt/Plh)."""

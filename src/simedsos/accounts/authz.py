@@ -1,0 +1,150 @@
+"""Who may do what, where: every service asks here before it writes or reads.
+
+A user acts in a *capacity*: a role in a work unit, held definitively (Membership) or as an
+acting official (ActingAssignment, Plt/Plh) on a given day. Actions are granted to roles; read
+actions granted to a role also reach the units below that role's unit (a province reads its
+regencies); write actions stay within the unit itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
+from simedsos.accounts.roles import Role
+
+
+class Action(StrEnum):
+    SOP_VIEW = "sop.view"
+    SOP_EDIT = "sop.edit"
+    SOP_PUBLISH = "sop.publish"
+    AUDIT_VIEW = "audit.view"
+    UNIT_VIEW = "unit.view"
+    USER_MANAGE = "user.manage"
+    ACTING_MANAGE = "acting.manage"
+    ADMIN_SITE = "admin.site"
+
+
+ALL_ROLES = frozenset(Role)
+
+# action -> (roles granted, whether the grant reaches the units below)
+GRANTS: dict[Action, tuple[frozenset[str], bool]] = {
+    Action.SOP_VIEW: (ALL_ROLES, True),
+    Action.SOP_EDIT: (frozenset({Role.ADMIN}), False),
+    Action.SOP_PUBLISH: (frozenset({Role.ADMIN}), False),
+    Action.AUDIT_VIEW: (frozenset({Role.ADMIN, Role.PEMANTAU, Role.KABAG}), True),
+    Action.UNIT_VIEW: (ALL_ROLES, True),
+    Action.USER_MANAGE: (frozenset({Role.ADMIN}), False),
+    Action.ACTING_MANAGE: (frozenset({Role.ADMIN}), False),
+    Action.ADMIN_SITE: (frozenset({Role.ADMIN}), False),
+}
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.SOP_VIEW: "melihat SOP",
+    Action.SOP_EDIT: "menyunting SOP",
+    Action.SOP_PUBLISH: "menerbitkan versi SOP",
+    Action.AUDIT_VIEW: "melihat log audit",
+    Action.UNIT_VIEW: "melihat data satuan kerja",
+    Action.USER_MANAGE: "mengelola pengguna",
+    Action.ACTING_MANAGE: "menunjuk Plt/Plh",
+    Action.ADMIN_SITE: "membuka halaman admin",
+}
+
+
+class AuthorizationError(PermissionDenied):
+    """Refused: the message says, in Indonesian, what was refused."""
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """The role in which a user acts, and whether it is held as Plt/Plh."""
+
+    user: User
+    work_unit: WorkUnit
+    role: str
+    acting_kind: str = ""  # "", "PLT" or "PLH"
+
+    @property
+    def label(self) -> str:
+        role_label = Role(self.role).label
+        prefix = f"{ActingAssignment.Kind(self.acting_kind).label} " if self.acting_kind else ""
+        return f"{prefix}{role_label} {self.work_unit.name}"
+
+
+def capacities_of(user: User, on: datetime.date | None = None) -> list[Capacity]:
+    """Every capacity the user holds on the given day (today by default); own roles first."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    day = on or timezone.localdate()
+    capacities = [
+        Capacity(user=user, work_unit=m.work_unit, role=m.role)
+        for m in Membership.objects.filter(user=user, is_active=True).select_related("work_unit")
+    ]
+    capacities += [
+        Capacity(user=user, work_unit=a.work_unit, role=a.role, acting_kind=a.kind)
+        for a in ActingAssignment.objects.filter(
+            user=user, starts_on__lte=day, ends_on__gte=day
+        ).select_related("work_unit")
+    ]
+    return capacities
+
+
+def _reaches(capacity: Capacity, unit: WorkUnit, reaches_down: bool) -> bool:
+    if capacity.work_unit.pk == unit.pk:
+        return True
+    return reaches_down and capacity.work_unit.pk in unit.ancestor_ids()
+
+
+def find_capacity(
+    user: User,
+    action: Action,
+    unit: WorkUnit,
+    *,
+    roles: frozenset[str] | None = None,
+    on: datetime.date | None = None,
+) -> Capacity | None:
+    """The capacity in which `user` may do `action` in `unit`, or None.
+
+    `roles` narrows the grant further (e.g. the SOP step's actor role).
+    """
+    granted, reaches_down = GRANTS[action]
+    if roles is not None:
+        granted = granted & roles
+    for capacity in capacities_of(user, on):
+        if capacity.role in granted and _reaches(capacity, unit, reaches_down):
+            return capacity
+    return None
+
+
+def authorize(
+    user: User,
+    action: Action,
+    unit: WorkUnit,
+    *,
+    roles: frozenset[str] | None = None,
+    on: datetime.date | None = None,
+) -> Capacity:
+    """Return the capacity to act in, or raise AuthorizationError with a clear message."""
+    capacity = find_capacity(user, action, unit, roles=roles, on=on)
+    if capacity is None:
+        raise AuthorizationError(
+            f"Anda tidak berwenang {ACTION_LABELS.get(action, str(action))} di {unit.name}."
+        )
+    return capacity
+
+
+def visible_unit_ids(user: User, action: Action = Action.UNIT_VIEW) -> set[int]:
+    """Ids of every unit whose data `user` may read for `action`."""
+    granted, reaches_down = GRANTS[action]
+    own = {c.work_unit.pk for c in capacities_of(user) if c.role in granted}
+    if not own or not reaches_down:
+        return own
+    below = set(WorkUnit.objects.filter(parent_id__in=own).values_list("pk", flat=True)) | set(
+        WorkUnit.objects.filter(parent__parent_id__in=own).values_list("pk", flat=True)
+    )
+    return own | below

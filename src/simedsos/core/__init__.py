@@ -1,0 +1,1 @@
+"""Shared pieces: base templates, the audit log, request context, time and errors."""
