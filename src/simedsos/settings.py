@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "simedsos.core",
     "simedsos.accounts",
     "simedsos.sop",
+    "simedsos.content",
 ]
 
 MIDDLEWARE = [

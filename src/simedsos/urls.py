@@ -11,5 +11,6 @@ urlpatterns = [
     path("akun/", include("simedsos.accounts.urls")),
     path("sop/", include("simedsos.sop.urls")),
     path("audit/", include("simedsos.core.urls")),
+    path("konten/", include("simedsos.content.urls")),
     path("admin/", admin.site.urls),
 ]
