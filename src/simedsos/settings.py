@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "simedsos.accounts",
     "simedsos.sop",
     "simedsos.content",
+    "simedsos.memos",
+    "simedsos.publishing",
+    "simedsos.notifications",
 ]
 
 MIDDLEWARE = [

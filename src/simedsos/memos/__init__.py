@@ -1,0 +1,1 @@
+"""Nota dinas and disposition sheets: numbering, rendering, verification."""

@@ -1,0 +1,1 @@
+"""In-app notifications (overdue steps, things waiting for a person)."""
