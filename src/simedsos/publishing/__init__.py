@@ -1,0 +1,1 @@
+"""Social accounts, publications and the platform adapters."""
