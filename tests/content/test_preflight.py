@@ -77,6 +77,11 @@ class TestCaption:
         assert issues[0].platform == Platform.FACEBOOK
         assert post_text(draft, Platform.X) == "Khusus X"
 
+    def test_variants_keyed_by_stored_value(self):
+        draft = DraftSnapshot(caption="Utama", variants={"X": "Khusus X"})
+        assert post_text(draft, Platform.X) == "Khusus X"
+        assert post_text(draft, Platform.THREADS) == "Utama"
+
     @pytest.mark.parametrize(
         "platform, limit",
         [
@@ -282,7 +287,13 @@ class TestImages:
         over = DraftSnapshot(caption="Info", media=[image(size=1_000_001)])
         assert preflight_check(at, [Platform.BLUESKY]) == []
         issue = only(preflight_check(over, [Platform.BLUESKY]), "image_too_large")
-        assert issue.message.startswith("Bluesky: gambar 1 berukuran 976,6 KB, melebihi batas")
+        assert issue.message == (
+            "Bluesky: gambar 1 berukuran 1.000.001 bita, melebihi batas 1.000.000 bita. "
+            "Kompres atau perkecil gambar."
+        )
+        over_8mb = DraftSnapshot(caption="Info", media=[image(size=8 * MB + 1)])
+        issue = only(preflight_check(over_8mb, [Platform.INSTAGRAM]), "image_too_large")
+        assert "berukuran 8,01 MB, melebihi batas 8 MB" in issue.message
 
     def test_x_gif_has_its_own_cap_and_must_be_alone(self):
         gif = image(mime="image/gif", size=10 * MB)
@@ -348,6 +359,9 @@ class TestMediaSet:
     def test_platform_without_images_or_videos(self):
         issues = preflight_check(DraftSnapshot(caption="Info", media=[image()]), [Platform.YOUTUBE])
         assert codes(issues) == ["images_not_supported"]
+        # Counting what cannot be posted at all would only add noise.
+        two = DraftSnapshot(caption="Info", media=[image(), image()])
+        assert codes(preflight_check(two, [Platform.YOUTUBE])) == ["images_not_supported"]
         issues = preflight_check(DraftSnapshot(caption="Info", media=[video()]), [Platform.BLUESKY])
         assert codes(issues) == ["videos_not_supported"]
 

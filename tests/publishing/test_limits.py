@@ -98,3 +98,11 @@ def test_figures_from_the_reference():
     )
     assert GIF in limits_for(Platform.FACEBOOK).image_types
     assert limits_for(Platform.MANUAL).text_max is None
+
+
+def test_text_limit_depends_on_media_only_where_the_platform_says_so():
+    telegram = limits_for(Platform.TELEGRAM)
+    assert telegram.text_limit(has_media=True) == 1024
+    assert telegram.text_limit(has_media=False) == 4096
+    x = limits_for(Platform.X)
+    assert x.text_limit(has_media=True) == x.text_limit(has_media=False) == 280

@@ -187,6 +187,8 @@ def _inspect_image(file: IO[bytes], name: str, size: int, head: bytes) -> MediaI
     limit = max_image_bytes()
     try:
         # Pillow warns (and above twice its limit, raises) on huge pixel counts; both refuse.
+        # The warning filter is process-wide, so under threads it may be briefly reset by
+        # another upload; our own, lower pixel limit below still refuses such a file.
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file, formats=PILLOW_FORMATS) as image:

@@ -5,6 +5,7 @@ refuses a draft with a blocking issue, and the publishing adapters check the sam
 the same limits (`publishing/platforms/limits.py`).
 """
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -88,7 +89,8 @@ def normalize_hashtag(tag: str) -> str:
 
 def caption_for(draft: DraftSnapshot, platform: Platform) -> str:
     """The caption written for `platform`: its variant, or the master caption."""
-    variant = draft.variants.get(platform, "") or ""
+    # Keys may be Platform members or their stored values ("X"); both find the same entry.
+    variant = draft.variants.get(Platform(platform), "") or ""
     return variant.strip() or (draft.caption or "").strip()
 
 
@@ -160,14 +162,15 @@ def _dec(x: float, places: int = 2, trim: bool = True) -> str:
     return text.replace(".", ",")
 
 
-def _size(n_bytes: int) -> str:
-    if n_bytes >= 1024 * 1024 * 1024:
-        return f"{_dec(n_bytes / (1024**3), 1)} GB"
-    if n_bytes >= 1024 * 1024:
-        return f"{_dec(n_bytes / (1024**2), 1)} MB"
-    if n_bytes >= 1024:
-        return f"{_dec(n_bytes / 1024, 1)} KB"
-    return f"{_int(n_bytes)} bita"
+def _sizes(n_bytes: int, cap: int) -> tuple[str, str]:
+    """A size and its cap in the cap's own unit: GB/MB when the cap is a whole number of them,
+    exact bytes otherwise (Bluesky's 1,000,000). The size is rounded up, so a file one byte over
+    8 MB never reads "8 MB"."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2)):
+        if cap % factor == 0:
+            value = math.ceil(n_bytes * 100 / factor) / 100
+            return f"{_dec(value, 2)} {unit}", f"{_int(cap // factor)} {unit}"
+    return f"{_int(n_bytes)} bita", f"{_int(cap)} bita"
 
 
 def _duration(seconds: float) -> str:
@@ -252,11 +255,9 @@ def _check_text(draft: DraftSnapshot, limits: PlatformLimits) -> list[PreflightI
     issues = []
     unit = _("bita") if limits.text_counting == TextCounting.UTF8_BYTES else _("karakter")
     has_media = bool(draft.media)
-    maximum = limits.text_max
+    maximum = limits.text_limit(has_media=has_media)
     note = _("hitungan %(p)s") % {"p": limits.label}
-    if not has_media and limits.text_max_without_media is not None:
-        maximum = limits.text_max_without_media
-    elif has_media and limits.text_max_without_media is not None:
+    if has_media and limits.text_max_without_media is not None:
         note = _("hitungan %(p)s untuk keterangan media") % {"p": limits.label}
     if maximum is not None:
         length = count_text(text, limits.text_counting)
@@ -431,6 +432,8 @@ def _check_media_set(draft: DraftSnapshot, limits: PlatformLimits) -> list[Prefl
             )
         )
     total = len(draft.media)
+    if issues:
+        return issues  # the media a platform cannot take at all comes first; counts are moot
     if limits.media_max_total is not None and total > limits.media_max_total:
         issues.append(
             _issue(
@@ -496,7 +499,7 @@ def _check_image(
                     "gambar %(n)d berukuran %(size)s, melebihi batas %(max)s. Kompres atau "
                     "perkecil gambar."
                 )
-                % {"n": number, "size": _size(item.bytes), "max": _size(cap)},
+                % dict(zip(("size", "max"), _sizes(item.bytes, cap), strict=True), n=number),
             )
         )
     ratio = item.ratio
@@ -571,7 +574,10 @@ def _check_video(
                 field_name,
                 "video_too_large",
                 _("video %(n)d berukuran %(size)s, melebihi batas %(max)s. Kompres video.")
-                % {"n": number, "size": _size(item.bytes), "max": _size(limits.video_max_bytes)},
+                % dict(
+                    zip(("size", "max"), _sizes(item.bytes, limits.video_max_bytes), strict=True),
+                    n=number,
+                ),
             )
         )
     seconds = item.duration_seconds

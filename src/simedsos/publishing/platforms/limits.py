@@ -120,6 +120,13 @@ class PlatformLimits:
     def label(self) -> str:
         return str(self.platform.label)
 
+    def text_limit(self, *, has_media: bool) -> int | None:
+        """The most text a post may carry: Telegram allows more without media (4096 vs a
+        1024-character caption)."""
+        if not has_media and self.text_max_without_media is not None:
+            return self.text_max_without_media
+        return self.text_max
+
     @property
     def takes_images(self) -> bool:
         return self.image_max_count > 0
