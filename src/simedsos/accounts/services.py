@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from simedsos.accounts.authz import Action, authorize
 from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
@@ -189,7 +190,8 @@ def membership_grant(*, actor: User, user: User, work_unit: WorkUnit, role: str)
         before = None if created else _membership_snapshot(membership)
         if not created and membership.is_active:
             raise ValidationError(
-                f"{user} sudah memegang peran {role.label} di {work_unit.name}.",
+                _("%(user)s sudah memegang peran %(role)s di %(unit)s.")
+                % {"user": user, "role": role.label, "unit": work_unit.name},
                 code="membership_exists",
             )
         membership.is_active = True
@@ -218,7 +220,7 @@ def membership_revoke(*, actor: User, membership: Membership) -> Membership:
             .get(pk=membership.pk)
         )
         if not membership.is_active:
-            raise ValidationError("Peran ini sudah dicabut.", code="membership_inactive")
+            raise ValidationError(_("Peran ini sudah dicabut."), code="membership_inactive")
         before = _membership_snapshot(membership)
         membership.is_active = False
         membership.save(update_fields=["is_active"])
@@ -244,10 +246,10 @@ def acting_validate(
     """Raise ValidationError (Indonesian) when the dates are wrong or the role is already
     held by another acting official on any of those days."""
     if starts_on is None or ends_on is None:
-        raise ValidationError("Tanggal mulai dan tanggal berakhir wajib diisi.", code="dates")
+        raise ValidationError(_("Tanggal mulai dan tanggal berakhir wajib diisi."), code="dates")
     if ends_on < starts_on:
         raise ValidationError(
-            "Tanggal berakhir tidak boleh sebelum tanggal mulai.", code="dates_order"
+            _("Tanggal berakhir tidak boleh sebelum tanggal mulai."), code="dates_order"
         )
     clash = ActingAssignment.objects.filter(
         work_unit=work_unit, role=role, starts_on__lte=ends_on, ends_on__gte=starts_on
@@ -257,9 +259,18 @@ def acting_validate(
     other = clash.order_by("starts_on").first()
     if other is not None:
         raise ValidationError(
-            f"Sudah ada {other.get_kind_display()} {Role(role).label} di {work_unit.name} "
-            f"({other.user}, {other.starts_on:%d-%m-%Y} s.d. {other.ends_on:%d-%m-%Y}) "
-            "yang tumpang tindih dengan tanggal ini.",
+            _(
+                "Sudah ada %(kind)s %(role)s di %(unit)s (%(user)s, %(start)s s.d. %(end)s) "
+                "yang tumpang tindih dengan tanggal ini."
+            )
+            % {
+                "kind": other.get_kind_display(),
+                "role": Role(role).label,
+                "unit": work_unit.name,
+                "user": other.user,
+                "start": f"{other.starts_on:%d-%m-%Y}",
+                "end": f"{other.ends_on:%d-%m-%Y}",
+            },
             code="acting_overlap",
         )
 
@@ -322,7 +333,8 @@ def acting_end(
         day = ends_on or (timezone.localdate() - datetime.timedelta(days=1))
         if day >= assignment.ends_on:
             raise ValidationError(
-                f"Penugasan ini sudah berakhir pada {assignment.ends_on:%d-%m-%Y}.",
+                _("Penugasan ini sudah berakhir pada %(date)s.")
+                % {"date": f"{assignment.ends_on:%d-%m-%Y}"},
                 code="acting_already_ends",
             )
         before = _acting_snapshot(assignment)

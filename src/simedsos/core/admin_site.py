@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 # Never copied into an audit event: a secret, and derivable noise.
 AUDIT_EXCLUDED_FIELDS = frozenset({"password", "last_login"})
@@ -46,7 +47,7 @@ class RoleAdminAuthenticationForm(AdminAuthenticationForm):
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "not_admin": (
+        "not_admin": _(
             "Akun ini tidak memegang peran Admin di satuan kerja mana pun, sehingga tidak "
             "dapat membuka halaman admin."
         ),
@@ -60,9 +61,9 @@ class RoleAdminAuthenticationForm(AdminAuthenticationForm):
 
 
 class SimedsosAdminSite(admin.AdminSite):
-    site_header = "Admin SIMEDSOS JDIH"
-    site_title = "Admin SIMEDSOS JDIH"
-    index_title = "Pengelolaan pengguna dan satuan kerja"
+    site_header = _("Admin SIMEDSOS JDIH")
+    site_title = _("Admin SIMEDSOS JDIH")
+    index_title = _("Pengelolaan pengguna dan satuan kerja")
     login_form = RoleAdminAuthenticationForm
 
     def has_permission(self, request: HttpRequest) -> bool:
