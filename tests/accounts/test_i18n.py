@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import Role, make_user
 
@@ -17,6 +18,14 @@ PO_PATH = Path(settings.PACKAGE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django
 def _compiled_catalogue():
     # .mo files are build output (gitignored); make sure this checkout has them.
     call_command("compilemessages_py", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _back_to_indonesian():
+    # LocaleMiddleware leaves the last request's language active in this thread; later tests
+    # outside a request must not inherit English.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
