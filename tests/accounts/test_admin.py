@@ -244,3 +244,58 @@ def test_list_pages_issue_the_same_queries_for_10_and_40_users(admin_client, pro
     # Session, user, 2 for the ADMIN check, 2 for the header's capacities, 2 for the module
     # permissions of third-party admins (django_tasks_db), then the page's own few.
     assert small <= 16
+
+
+def test_admin_adds_user_through_admin_form_audited_without_password(admin_client):
+    response = admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "pegawaibaru",
+            "full_name": "Maria Ulfa Simanjuntak",
+            "email": "maria@kpu-kalteng.test",
+            "nip": "199805142022032009",
+            "jabatan": "Analis Hukum",
+            "phone": "",
+            "password1": "Sungai-Kahayan-2025",
+            "password2": "Sungai-Kahayan-2025",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(username="pegawaibaru")
+    assert user.check_password("Sungai-Kahayan-2025")
+    assert not user.is_superuser
+    event = AuditEvent.objects.get(action="user.admin_create")
+    assert event.after["nip"] == "199805142022032009"
+    assert "password" not in event.after
+    assert user.password not in str(event.after)
+    # Without a role yet the new account is still listed, so a role can be given to it.
+    body = admin_client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "pegawaibaru" in body
+
+
+def test_superuser_flag_without_admin_role_is_refused(client):
+    root = make_user(username="root")
+    root.is_staff = root.is_superuser = True
+    root.save()
+    client.force_login(root)
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_admin_sets_password_audited_without_it(admin_client, prov):
+    target = make_user(Role.STAF, prov)
+    url = reverse("admin:auth_user_password_change", args=[target.pk])
+    response = admin_client.post(
+        url, {"password1": "Sungai-Kahayan-2025", "password2": "Sungai-Kahayan-2025"}
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.check_password("Sungai-Kahayan-2025")
+    event = AuditEvent.objects.get(action="user.admin_password_set")
+    assert "Sungai-Kahayan-2025" not in str(event.after) and "pbkdf2" not in str(event.after)
+    assert "password" not in event.after
+
+
+def test_users_are_deactivated_not_deleted(admin_client, prov):
+    target = make_user(Role.STAF, prov)
+    url = reverse("admin:accounts_user_delete", args=[target.pk])
+    assert admin_client.get(url).status_code == 403

@@ -1,8 +1,8 @@
 """Admin pages for users, work units, memberships and acting officials (ADMIN role only).
 
-Each ADMIN sees the rows of the work units where they hold the ADMIN role; a superuser
-(created from the command line by the operator) sees everything. Superuser status, groups and
-per-model permissions are not offered on these pages: the role is the permission.
+Each ADMIN sees the rows of the work units where they hold the ADMIN role; a superuser (made
+by the operator on the command line) who also holds the ADMIN role sees every unit. Superuser
+status, groups and per-model permissions are not offered here: the role is the permission.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
@@ -129,6 +130,19 @@ class UserAdmin(RoleScopedModelAdmin, DjangoUserAdmin):
             ActingAssignment.objects.filter(user=OuterRef("pk"))
         )
         return queryset.filter(Q(in_units) | Q(unattached)).exclude(is_superuser=True)
+
+    # Accounts that acted appear in the audit log (protected there); deactivate them instead.
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            # The new password itself never enters the log; that it was set does.
+            user = self.get_object(request, id)
+            with transaction.atomic():
+                self._audit(request, user, "admin_password_set", None)
+        return response
 
     @admin.display(description="peran")
     def roles(self, obj: User) -> str:

@@ -36,10 +36,14 @@ def admin_unit_ids(user: Any) -> set[int]:
 
 
 def _admin_unit_ids_cached(request: HttpRequest) -> set[int]:
-    # One lookup per request: has_permission and the scoped querysets all ask.
-    if not hasattr(request, "_simedsos_admin_unit_ids"):
-        request._simedsos_admin_unit_ids = admin_unit_ids(request.user)
-    return request._simedsos_admin_unit_ids
+    # One lookup per request: has_permission and the scoped querysets all ask. Keyed by the
+    # user so that signing in during the request does not reuse the anonymous answer.
+    key = request.user.pk
+    cached = getattr(request, "_simedsos_admin_unit_ids", None)
+    if cached is None or cached[0] != key:
+        cached = (key, admin_unit_ids(request.user))
+        request._simedsos_admin_unit_ids = cached
+    return cached[1]
 
 
 class RoleAdminAuthenticationForm(AdminAuthenticationForm):
