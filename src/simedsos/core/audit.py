@@ -26,6 +26,11 @@ from simedsos.core.request_context import client_address
 
 GENESIS_HASH = "0" * 64
 
+# What an action code means to a reader of the log, in Indonesian. Apps add their own codes at
+# import time (e.g. in AppConfig.ready): AUDIT_ACTION_LABELS["draft.submit"] = "menyerahkan
+# konsep konten". Codes without a label are shown as they are.
+AUDIT_ACTION_LABELS: dict[str, str] = {}
+
 # Key of the PostgreSQL advisory lock that makes audit writers take turns: any fixed signed
 # 64-bit number no other part of the system uses; here the bytes of "SIMEDSOS".
 AUDIT_LOCK_KEY = int.from_bytes(b"SIMEDSOS", "big")
