@@ -16,7 +16,12 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class AuditFilterForm(forms.Form):
-    actor = UserChoiceField(label=_("Pelaku"), queryset=User.objects.none(), required=False)
+    actor = UserChoiceField(
+        label=_("Pelaku"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— semua pelaku —"),
+    )
     action = forms.CharField(
         label=_("Tindakan"),
         required=False,
@@ -24,7 +29,10 @@ class AuditFilterForm(forms.Form):
         help_text=_("Kode tindakan atau awalannya, mis. “sop” atau “sop.publish”."),
     )
     unit = forms.ModelChoiceField(
-        label=_("Satuan kerja"), queryset=WorkUnit.objects.none(), required=False
+        label=_("Satuan kerja"),
+        queryset=WorkUnit.objects.none(),
+        required=False,
+        empty_label=_("— semua satuan kerja —"),
     )
     date_from = forms.DateField(
         label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
