@@ -138,10 +138,20 @@ def authorize(
     return capacity
 
 
-def visible_unit_ids(user: User, action: Action = Action.UNIT_VIEW) -> set[int]:
-    """Ids of every unit whose data `user` may read for `action`."""
+def visible_unit_ids(
+    user: User,
+    action: Action = Action.UNIT_VIEW,
+    *,
+    capacities: list[Capacity] | None = None,
+) -> set[int]:
+    """Ids of every unit whose data `user` may read for `action`.
+
+    `capacities` (from `capacities_of(user)`) saves the queries when the caller has them.
+    """
     granted, reaches_down = GRANTS[action]
-    own = {c.work_unit.pk for c in capacities_of(user) if c.role in granted}
+    if capacities is None:
+        capacities = capacities_of(user)
+    own = {c.work_unit.pk for c in capacities if c.role in granted}
     if not own or not reaches_down:
         return own
     below = set(WorkUnit.objects.filter(parent_id__in=own).values_list("pk", flat=True)) | set(
