@@ -273,10 +273,10 @@ def test_reordered_events_are_reported():
 # --- concurrency ---------------------------------------------------------------------------
 
 
+# SQLite serialises writers with BEGIN IMMEDIATE; this tests PostgreSQL's locking.
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_on_an_empty_log_form_one_chain():
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite serialises writers with BEGIN IMMEDIATE; this tests PostgreSQL")
     unit = make_unit()
     threads_count, per_thread = 8, 15
     start = threading.Barrier(threads_count)
