@@ -583,6 +583,13 @@ def sop_version_publish(
                 "Tanggal efektif tidak boleh sebelum tanggal efektif versi yang berlaku "
                 f"({current.effective_on:%d-%m-%Y})."
             )
+        if effective_on and effective_on > timezone.localdate():
+            # The version published now is the one in force now; a later date would leave a
+            # gap after the current version is retired.
+            problems.append(
+                "Tanggal efektif tidak boleh setelah hari ini. Terbitkan versi ini pada "
+                "tanggal mulai berlakunya."
+            )
         if problems:
             raise ValidationError(problems)
         now = timezone.now()
