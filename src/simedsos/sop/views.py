@@ -27,6 +27,12 @@ def _attach(form: Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _problems_before_publishing(version) -> list[str]:
+    """What blocks publishing, judged before the publish form supplies the effective date."""
+    version.effective_on = version.effective_on or timezone.localdate()
+    return services.sop_version_validate(version)
+
+
 @login_required
 def version_list(request: HttpRequest) -> HttpResponse:
     versions = selectors.sop_versions_visible(user=request.user)
@@ -90,14 +96,18 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = VersionIdentityForm(initial=VersionIdentityForm.initial_from(version))
     version.refresh_from_db()
+    titles = {c.get("role"): c.get("title") for c in version.actor_columns if isinstance(c, dict)}
+    steps = list(version.steps.order_by("number"))
+    for step in steps:
+        step.actor_title = titles.get(step.actor_role) or step.get_actor_role_display()
     return render(
         request,
         "sop/edit.html",
         {
             "version": version,
             "form": form,
-            "steps": list(version.steps.order_by("number")),
-            "problems": services.sop_version_validate(version),
+            "steps": steps,
+            "problems": _problems_before_publishing(version),
         },
     )
 
@@ -181,11 +191,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("sop:document", pk=version.pk)
     else:
         form = PublishForm(initial={"effective_on": timezone.localdate()})
-    problems: list[str] = []
-    if request.method == "GET":
-        # The date comes from this form; judge everything else now so nothing surprises later.
-        version.effective_on = version.effective_on or timezone.localdate()
-        problems = services.sop_version_validate(version)
+    problems = _problems_before_publishing(version) if request.method == "GET" else []
     return render(
         request, "sop/publish.html", {"version": version, "form": form, "problems": problems}
     )
