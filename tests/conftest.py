@@ -29,28 +29,6 @@ def pytest_report_header(config):
     return f"simedsos: database={engine}, require-all={required}"
 
 
-@pytest.fixture(autouse=True)
-def _audit_log_flushable(request):
-    """Transactional tests end with a flush, which on SQLite deletes rows one table at a time;
-    the audit log's append-only trigger refuses that, so its events are removed first."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server")
-    )
-    if not transactional:
-        yield
-        return
-    # Set up the database first so that this teardown runs before its flush.
-    request.getfixturevalue("transactional_db")
-    yield
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        from tests.core.audit_guard import empty_audit_log
-
-        empty_audit_log()
-
-
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` exercise PostgreSQL-only behaviour (row locks under real
     concurrency). On SQLite they do not apply: deselect them rather than skip, so a run reports

@@ -39,9 +39,3 @@ def append_only_guard_lifted() -> Iterator[None]:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
-
-
-def empty_audit_log() -> None:
-    """Remove every event, e.g. before pytest-django flushes a transactional test's data."""
-    with append_only_guard_lifted(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditevent")

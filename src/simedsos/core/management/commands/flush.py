@@ -1,9 +1,10 @@
-"""`flush` that also works on SQLite while published SOP versions exist.
+"""`flush` that also works on SQLite, where our guard triggers refuse row-by-row deletes.
 
-SQLite has no TRUNCATE: Django's flush deletes table by table in no fixed order, so the row
-triggers that keep published SOP versions immutable (migration sop 0002) would refuse the wipe.
-Here they are set aside for the flush and put back from their own stored definitions
-afterwards. PostgreSQL flushes with TRUNCATE, which row triggers do not see.
+SQLite has no TRUNCATE: Django's flush deletes table by table, so the triggers that keep the
+audit log append-only and published SOP versions immutable would refuse the wipe. They are set
+aside for the flush and put back from their own stored definitions afterwards. Every trigger in
+the database is one of those guards (Django itself creates none). PostgreSQL flushes with
+TRUNCATE, which row triggers do not see.
 """
 
 from django.core.management.commands import flush
@@ -16,10 +17,7 @@ class Command(flush.Command):
         if connection.vendor != "sqlite":
             return super().handle(**options)
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-                ["sop_guard_%"],
-            )
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
             guards = cursor.fetchall()
             for name, _sql in guards:
                 cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
