@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from simedsos.accounts.authz import Action, AuthorizationError, find_capacity
@@ -489,11 +490,11 @@ def draft_submit(
             )
             engine.reenter(ctx)
         if ctx.step.action == Act.SUBMIT:
-            engine.mark_started(ctx, opened)
             engine.advance(
                 ctx,
                 outcome=StepRun.Outcome.DONE,
                 audit_action="content.submit",
+                started_at=opened,
                 finished_at=now,
                 audit_after={"revision": revision.number, "draft_version": draft.version},
             )
@@ -649,7 +650,9 @@ def upload_order_issue(
                     "kosongkan agar segera diunggah."
                 }
             )
-        engine.mark_started(ctx, engine.clamp(opened_at, low=ctx.run.arrived_at, high=now))
+        started = engine.clamp(opened_at, low=ctx.run.arrived_at, high=now)
+        # Loaded once for the memo text and the publications.
+        prefetch_related_objects([locked], "target_accounts")
         fields = memo_fields_default(locked, MemoKind.UPLOAD_ORDER, ctx.capacity)
         if publish_at is not None:
             fields["body"] = fields["body"].replace(
@@ -689,6 +692,7 @@ def upload_order_issue(
             ctx,
             outcome=StepRun.Outcome.DONE,
             audit_action="content.upload_order",
+            started_at=started,
             finished_at=now,
             audit_after={"memo": memo.number, "publish_at": publish_at},
         )

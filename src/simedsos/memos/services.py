@@ -6,6 +6,7 @@ services only ever create memos through `memo_issue`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -145,8 +146,11 @@ def memo_issue(
                     break
             counter.save(update_fields=["last_number"])
             sequence_number = counter.last_number
+        # Only an external number can race here (the register is locked), so only then is
+        # a savepoint needed to turn the constraint's refusal into a message.
+        guard = transaction.atomic() if external else contextlib.nullcontext()
         try:
-            with transaction.atomic():
+            with guard:
                 memo = Memo.objects.create(
                     work_unit=work_unit,
                     kind=kind,
@@ -171,7 +175,6 @@ def memo_issue(
                     issued_by=actor,
                 )
         except IntegrityError as exc:
-            # Only an external number can race here (the register is locked).
             raise ValidationError(
                 {"external_number": f"Nomor nota dinas {number} baru saja dipakai. Periksa."}
             ) from exc

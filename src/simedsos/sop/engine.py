@@ -78,9 +78,15 @@ class StepContext:
     item: Any  # content.ContentItem, locked
     step: SopStep
     run: Any  # content.StepRun, the open one
-    steps: list[SopStep]  # every step of the item's pinned SOP version, by number
     actor: User
     capacity: Capacity
+    # Every step of the item's pinned SOP version, by number; loaded when first needed.
+    steps: list[SopStep] | None = None
+
+    def version_steps(self) -> list[SopStep]:
+        if self.steps is None:
+            self.steps = version_steps(self.item.sop_version_id)
+        return self.steps
 
 
 def version_steps(version_id: int) -> list[SopStep]:
@@ -95,7 +101,7 @@ def lock_item(item_id: int):
         raise RuntimeError("lock_item must be called inside transaction.atomic()")
     return (
         ContentItem.objects.select_for_update(of=("self",))
-        .select_related("work_unit", "current_step", "assignee")
+        .select_related("work_unit", "current_step", "assignee", "sop_version")
         .get(pk=item_id)
     )
 
@@ -174,7 +180,6 @@ def enter(item_id: int, *, actor: User, actions: Iterable[str]) -> StepContext:
         item=item,
         step=step,
         run=run,
-        steps=version_steps(item.sop_version_id),
         actor=actor,
         capacity=capacity,
     )
@@ -182,7 +187,8 @@ def enter(item_id: int, *, actor: User, actions: Iterable[str]) -> StepContext:
 
 def reenter(ctx: StepContext) -> StepContext:
     """After `advance` within one call, check the actor may also act on the new step."""
-    ctx.capacity = step_capacity(ctx.actor, ctx.item.work_unit, ctx.step)
+    if ctx.step.actor_role != ctx.capacity.role:
+        ctx.capacity = step_capacity(ctx.actor, ctx.item.work_unit, ctx.step)
     if ctx.run.assignee_id is not None and ctx.run.assignee_id != ctx.actor.pk:
         raise AuthorizationError(
             f"Langkah {ctx.step.number} ({ctx.step.activity}) ditugaskan kepada orang lain."
@@ -225,13 +231,13 @@ def open_run(item, step: SopStep, *, arrived_at: datetime.datetime):
 
 def _next_step(ctx: StepContext, to_number: int | None) -> SopStep | None:
     if to_number is not None:
-        for step in ctx.steps:
+        for step in ctx.version_steps():
             if step.number == to_number:
                 return step
         raise ValidationError(
             f"Versi SOP konten ini tidak memiliki langkah {to_number} untuk pengembalian."
         )
-    later = [s for s in ctx.steps if s.number > ctx.step.number]
+    later = [s for s in ctx.version_steps() if s.number > ctx.step.number]
     return later[0] if later else None
 
 
