@@ -488,8 +488,8 @@ def draft_submit(
                 finished_at=opened,
                 audit_after={"revision": revision.number},
             )
-            engine.reenter(ctx)
         if ctx.step.action == Act.SUBMIT:
+            engine.reenter(ctx)
             engine.advance(
                 ctx,
                 outcome=StepRun.Outcome.DONE,
