@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "simedsos.memos",
     "simedsos.publishing",
     "simedsos.notifications",
+    "simedsos.worktime",
 ]
 
 MIDDLEWARE = [

@@ -17,10 +17,16 @@ class Sifat(models.TextChoices):
 
 
 class MemoSequence(models.Model):
-    """The last running number a unit used for a kind of memo in a year (reset yearly)."""
+    """The last running number a unit used in one register of memos in a year (reset yearly).
+
+    `kind` names the register, i.e. the type code of the naskah ("ND" for nota dinas). Both
+    memo kinds (disposition, upload order) are nota dinas and share the "ND" register: the
+    number template "{seq}/HK.04-ND/{unit_code}/{year}" has no slot telling them apart, so
+    separate counters would hand out the same number twice.
+    """
 
     work_unit = models.ForeignKey("accounts.WorkUnit", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=MemoKind.choices)
+    kind = models.CharField("register (kode jenis naskah)", max_length=20)
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
@@ -73,6 +79,12 @@ class Memo(models.Model):
         ordering = ["-issued_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["work_unit", "number"], name="memo_unique_number"),
+            # One running number is used once per unit and year (external numbers have none).
+            models.UniqueConstraint(
+                fields=["work_unit", "year", "sequence_number"],
+                condition=models.Q(sequence_number__isnull=False),
+                name="memo_unique_sequence",
+            ),
         ]
 
     def __str__(self) -> str:

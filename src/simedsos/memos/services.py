@@ -1,0 +1,250 @@
+"""Issuing nota dinas: running numbers per unit and year, signer from the capacity.
+
+A memo is immutable once issued: this module has no update or delete service, and the other
+services only ever create memos through `memo_issue`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from simedsos.accounts.authz import Capacity
+from simedsos.accounts.models import User, WorkUnit
+from simedsos.accounts.roles import Role
+from simedsos.core.audit import audit_record
+from simedsos.memos.models import Memo, MemoKind, MemoSequence, Sifat
+
+if TYPE_CHECKING:
+    from simedsos.content.models import ContentItem
+
+DEFAULT_CLASS_CODE = "HK.04"
+DEFAULT_TYPE_CODE = "ND"
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+PLACEHOLDERS = ("seq", "class_code", "type_code", "unit_code", "month_roman", "year")
+
+
+def memo_number_format(
+    template: str, *, seq: int, work_unit: WorkUnit, issued_on: datetime.date
+) -> str:
+    """Fill a unit's number template; a broken template gets a clear message."""
+    values = {
+        "seq": seq,
+        "class_code": getattr(settings, "MEMO_CLASS_CODE", DEFAULT_CLASS_CODE),
+        "type_code": DEFAULT_TYPE_CODE,
+        "unit_code": work_unit.code,
+        "month_roman": ROMAN_MONTHS[issued_on.month - 1],
+        "year": issued_on.year,
+    }
+    try:
+        return template.format_map(values)
+    except (KeyError, IndexError, ValueError) as exc:
+        allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+        raise ValidationError(
+            f"Templat nomor nota dinas {work_unit.name} ({template!r}) tidak dapat dipakai. "
+            f"Gunakan hanya {allowed}. Admin dapat memperbaikinya pada data satuan kerja."
+        ) from exc
+
+
+def _next_sequence(work_unit: WorkUnit, register: str, year: int) -> MemoSequence:
+    """The register's counter row, locked for this transaction (created once, race-safe)."""
+    lookup = {"work_unit": work_unit, "kind": register, "year": year}
+    row = MemoSequence.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        try:
+            # A savepoint: when another transaction created the row first, the unique
+            # constraint refuses ours and we lock theirs instead.
+            with transaction.atomic():
+                MemoSequence.objects.create(**lookup, last_number=0)
+        except IntegrityError:
+            pass
+        row = MemoSequence.objects.select_for_update().get(**lookup)
+    return row
+
+
+def _position_of(capacity: Capacity) -> str:
+    if capacity.acting_kind or not capacity.user.jabatan:
+        return f"{Role(capacity.role).label} {capacity.work_unit.name}"
+    return capacity.user.jabatan
+
+
+def memo_issue(
+    *,
+    actor: User,
+    capacity: Capacity,
+    work_unit: WorkUnit,
+    kind: str,
+    issued_on: datetime.date,
+    recipient: str,
+    sender: str,
+    subject: str,
+    body: str,
+    sifat: str = Sifat.BIASA,
+    carbon_copies: list[str] | None = None,
+    attachment_count: int = 0,
+    content_item: ContentItem | None = None,
+    external_number: str | None = None,
+) -> Memo:
+    """Issue a nota dinas, numbered from the unit's register, or with a number given outside.
+
+    The running number comes from a locked per-unit, per-year counter in the same
+    transaction as the memo, so numbers are unique and gap-free (a rolled-back issue gives
+    its number back). An external number (e.g. from SRIKANDI) is checked for duplicates.
+    """
+    errors: dict[str, str] = {}
+    if kind not in MemoKind.values:
+        errors["kind"] = "Jenis nota dinas tidak dikenal."
+    for name, value, label in (
+        ("recipient", recipient, "Yth. (penerima)"),
+        ("sender", sender, "Dari"),
+        ("subject", subject, "Hal"),
+        ("body", body, "Isi"),
+    ):
+        if not (value or "").strip():
+            errors[name] = f"{label} nota dinas wajib diisi."
+    if sifat not in Sifat.values:
+        errors["sifat"] = "Sifat nota dinas tidak dikenal."
+    if attachment_count < 0:
+        errors["attachment_count"] = "Jumlah lampiran tidak boleh negatif."
+    external = (external_number or "").strip()
+    if len(external) > 120:
+        errors["external_number"] = "Nomor nota dinas paling banyak 120 karakter."
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        if external:
+            number, sequence_number = external, None
+            existing = Memo.objects.filter(work_unit=work_unit, number=external).first()
+            if existing is not None:
+                raise ValidationError(
+                    {
+                        "external_number": (
+                            f"Nomor nota dinas {external} sudah dipakai oleh nota dinas "
+                            f"tanggal {existing.issued_on:%d-%m-%Y} (Hal: {existing.subject}). "
+                            "Periksa kembali nomornya."
+                        )
+                    }
+                )
+        else:
+            counter = _next_sequence(work_unit, DEFAULT_TYPE_CODE, issued_on.year)
+            template = work_unit.memo_number_template
+            # A number typed in by hand earlier may already hold a running number's slot;
+            # that number is taken, so the register moves past it.
+            while True:
+                counter.last_number += 1
+                number = memo_number_format(
+                    template, seq=counter.last_number, work_unit=work_unit, issued_on=issued_on
+                )
+                if not Memo.objects.filter(work_unit=work_unit, number=number).exists():
+                    break
+            counter.save(update_fields=["last_number"])
+            sequence_number = counter.last_number
+        # Only an external number can race here (the register is locked), so only then is
+        # a savepoint needed to turn the constraint's refusal into a message.
+        guard = transaction.atomic() if external else contextlib.nullcontext()
+        try:
+            with guard:
+                memo = Memo.objects.create(
+                    work_unit=work_unit,
+                    kind=kind,
+                    number=number,
+                    sequence_number=sequence_number,
+                    year=issued_on.year,
+                    external_number=bool(external),
+                    issued_on=issued_on,
+                    recipient=recipient.strip(),
+                    sender=sender.strip(),
+                    carbon_copies=[c.strip() for c in (carbon_copies or []) if c.strip()],
+                    sifat=sifat,
+                    attachment_count=attachment_count,
+                    subject=subject.strip()[:300],
+                    body=body.strip(),
+                    signer_name=capacity.user.get_full_name(),
+                    signer_position=_position_of(capacity),
+                    signer_nip=capacity.user.nip or "",
+                    signer_acting_kind=capacity.acting_kind,
+                    place=work_unit.city,
+                    content_item=content_item,
+                    issued_by=actor,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                {"external_number": f"Nomor nota dinas {number} baru saja dipakai. Periksa."}
+            ) from exc
+        audit_record(
+            actor=actor,
+            action="memo.issue",
+            obj=memo,
+            capacity=capacity,
+            work_unit=work_unit,
+            after={
+                "number": memo.number,
+                "kind": memo.kind,
+                "external_number": memo.external_number,
+                "subject": memo.subject,
+                "content_item": getattr(content_item, "pk", None),
+            },
+        )
+    return memo
+
+
+def _column_title(item: ContentItem, role: str) -> str:
+    for column in item.sop_version.actor_columns or []:
+        if column.get("role") == role and column.get("title"):
+            return str(column["title"])
+    return Role(role).label
+
+
+def memo_fields_default(item: ContentItem, kind: str, capacity: Capacity) -> dict[str, Any]:
+    """The usual recipient, sender, subject and body of an item's memo, in Indonesian.
+
+    The disposition goes from the head of division to the head of subdivision (the staff
+    member's superior), naming the staff member who writes the content; the upload order
+    likewise. Titles come from the SOP version's actor columns when it has them.
+    """
+    from simedsos.accounts.roles import SUPERIOR_ROLE
+
+    recipient_role = SUPERIOR_ROLE.get(Role.STAF) or Role.KASUBBAG
+    prefix = f"{capacity.acting_kind.capitalize()}. " if capacity.acting_kind else ""
+    sender = f"{prefix}{_column_title(item, capacity.role)}"
+    title = item.title
+    accounts = ", ".join(str(a) for a in item.target_accounts.all())
+    assignee = item.assignee.get_full_name()
+    if kind == MemoKind.DISPOSITION:
+        deadline = (
+            f" paling lambat {timezone.localtime(item.deadline):%d-%m-%Y %H:%M}"
+            if item.deadline
+            else ""
+        )
+        subject = f"Disposisi pembuatan konten media sosial JDIH: {title}"
+        body = (
+            f"Bersama ini disampaikan disposisi untuk membuat konten media sosial JDIH "
+            f'berjudul "{title}" ({item.get_content_type_display()}), dikerjakan oleh '
+            f"{assignee}{deadline}, untuk diunggah pada akun {accounts}.\n\n"
+            f"Petunjuk: {item.instruction}\n\nDemikian untuk dilaksanakan."
+        )
+        attachments = item.attachments.count() if item.pk else 0
+    else:
+        subject = f"Perintah pengunggahan konten media sosial JDIH: {title}"
+        body = (
+            f'Konsep konten media sosial JDIH berjudul "{title}" telah disetujui. '
+            f"Bersama ini diperintahkan agar {assignee} mengunggahnya pada akun {accounts}."
+            "\n\nDemikian untuk dilaksanakan."
+        )
+        attachments = 1
+    return {
+        "recipient": _column_title(item, recipient_role),
+        "sender": sender,
+        "subject": subject[:300],
+        "body": body,
+        "sifat": item.priority,
+        "carbon_copies": [],
+        "attachment_count": attachments,
+    }

@@ -1,0 +1,377 @@
+"""The workflow engine: moves a content item through the steps of its pinned SOP version.
+
+Small and explicit. Every transition is one service call that, inside `transaction.atomic()`:
+
+1. locks the item row (`enter`: `select_for_update`),
+2. checks that the item's current step completes by the expected system action,
+3. authorises the actor for that step's role in the item's unit (`Action.STEP_ACT`, acting
+   officials included) and, where the step is assigned to a person, that it is that person,
+4. closes the open step run (finished, actor, capacity, outcome, comment) and opens the next
+   one (`advance`), moving `item.current_step` and `item.status`,
+5. writes one audit event, and
+6. notifies the next actor(s) after commit.
+
+Which step comes next, who acts and where a decision returns to is read from the item's own
+SOP version (data), so an SOP revised later does not change items already open, and any
+version whose steps use these actions works, in any order and with any roles.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from simedsos.accounts.authz import Action, AuthorizationError, Capacity, find_capacity
+from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
+from simedsos.accounts.roles import Role
+from simedsos.core.audit import audit_record
+from simedsos.sop.models import SopStep
+
+Act = SopStep.SystemAction
+
+# The item's status while it waits at a step completed by this action.
+STATUS_AT: dict[str, str] = {
+    Act.DISPOSE: "DRAFTING",
+    Act.DRAFT: "DRAFTING",
+    Act.SUBMIT: "DRAFTING",
+    Act.REVIEW: "IN_REVIEW",
+    Act.ORDER_UPLOAD: "APPROVED",
+    Act.PUBLISH: "UPLOAD_ORDERED",
+}
+
+# "Konten ini sudah tidak berada pada langkah <label>: ..."
+ACTION_PHRASE: dict[str, str] = {
+    Act.DISPOSE: "disposisi",
+    Act.DRAFT: "penyusunan konsep",
+    Act.SUBMIT: "penyerahan konsep",
+    Act.REVIEW: "pemeriksaan",
+    Act.ORDER_UPLOAD: "perintah pengunggahan",
+    Act.PUBLISH: "pengunggahan",
+}
+
+
+def format_moment(value: datetime.datetime) -> str:
+    """A moment as people read it in messages: 25-11-2026 14:03 (local time)."""
+    return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+
+
+def item_link(item_id: int) -> str:
+    """The item page's address, once the pages exist (notifications carry it)."""
+    try:
+        return reverse("content:item_detail", kwargs={"pk": item_id})
+    except NoReverseMatch:
+        return ""
+
+
+@dataclass
+class StepContext:
+    """What a transition works on: the locked item, its current step and open run."""
+
+    item: Any  # content.ContentItem, locked
+    step: SopStep
+    run: Any  # content.StepRun, the open one
+    actor: User
+    capacity: Capacity
+    # Every step of the item's pinned SOP version, by number; loaded when first needed.
+    steps: list[SopStep] | None = None
+
+    def version_steps(self) -> list[SopStep]:
+        if self.steps is None:
+            self.steps = version_steps(self.item.sop_version_id)
+        return self.steps
+
+
+def version_steps(version_id: int) -> list[SopStep]:
+    return list(SopStep.objects.filter(version_id=version_id).order_by("number"))
+
+
+def lock_item(item_id: int):
+    """The item row, locked until the transaction ends (the caller must be in one)."""
+    from simedsos.content.models import ContentItem
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_item must be called inside transaction.atomic()")
+    return (
+        ContentItem.objects.select_for_update(of=("self",))
+        .select_related("work_unit", "current_step", "assignee", "sop_version")
+        .get(pk=item_id)
+    )
+
+
+def step_capacity(actor: User, unit: WorkUnit, step: SopStep) -> Capacity:
+    """The capacity in which `actor` may act on `step` in `unit`, or a clear refusal."""
+    capacity = find_capacity(actor, Action.STEP_ACT, unit, roles=frozenset({step.actor_role}))
+    if capacity is None:
+        raise AuthorizationError(
+            f"Anda tidak berwenang menjalankan langkah {step.number} ({step.activity}) di "
+            f"{unit.name}: langkah ini dijalankan oleh {Role(step.actor_role).label}."
+        )
+    return capacity
+
+
+def _wrong_step_message(item, actions: set[str]) -> str:
+    from simedsos.content.models import StepRun
+
+    phrase = " / ".join(ACTION_PHRASE[a] for a in sorted(actions))
+    passed = (
+        StepRun.objects.filter(item=item, step__action__in=actions, finished_at__isnull=False)
+        .select_related("step", "actor")
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    if passed is None:
+        where = (
+            f"sekarang pada langkah {item.current_step.number} ({item.current_step.activity})"
+            if item.current_step
+            else "konten ini sudah selesai"
+        )
+        return f"Konten ini belum sampai pada langkah {phrase}; {where}."
+    last = (
+        StepRun.objects.filter(item=item, finished_at__isnull=False)
+        .select_related("step", "actor")
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    who = last.actor.get_full_name() if last.actor else "sistem"
+    when = format_moment(last.finished_at)
+    if last.outcome == "APPROVED":
+        what = f"konsep telah disetujui oleh {who} pada {when}"
+    elif last.outcome == "RETURNED":
+        what = f"konsep telah dikembalikan oleh {who} pada {when}"
+    else:
+        what = (
+            f"langkah {last.step.number} ({last.step.activity}) telah diselesaikan oleh "
+            f"{who} pada {when}"
+        )
+    return f"Konten ini sudah tidak berada pada langkah {phrase}: {what}."
+
+
+def enter(item_id: int, *, actor: User, actions: Iterable[str]) -> StepContext:
+    """Lock the item and check that `actor` may complete its current step by `actions`.
+
+    Raises ValidationError when the item is at another step (e.g. the losing one of two
+    reviewers deciding at once, who waited for the lock and now finds it decided), and
+    AuthorizationError when the actor does not hold the step's role in the item's unit or the
+    step is assigned to someone else.
+    """
+    from simedsos.content.models import StepRun
+
+    wanted = set(actions)
+    item = lock_item(item_id)
+    step = item.current_step
+    if step is None or step.action not in wanted:
+        raise ValidationError(_wrong_step_message(item, wanted))
+    capacity = step_capacity(actor, item.work_unit, step)
+    run = StepRun.objects.select_related("assignee").get(item=item, finished_at__isnull=True)
+    if run.assignee_id is not None and run.assignee_id != actor.pk:
+        raise AuthorizationError(
+            f"Langkah {step.number} ({step.activity}) ditugaskan kepada "
+            f"{run.assignee.get_full_name()}; hanya dia yang dapat mengerjakannya."
+        )
+    return StepContext(
+        item=item,
+        step=step,
+        run=run,
+        actor=actor,
+        capacity=capacity,
+    )
+
+
+def reenter(ctx: StepContext) -> StepContext:
+    """After `advance` within one call, check the actor may also act on the new step."""
+    if ctx.step.actor_role != ctx.capacity.role:
+        ctx.capacity = step_capacity(ctx.actor, ctx.item.work_unit, ctx.step)
+    if ctx.run.assignee_id is not None and ctx.run.assignee_id != ctx.actor.pk:
+        raise AuthorizationError(
+            f"Langkah {ctx.step.number} ({ctx.step.activity}) ditugaskan kepada orang lain."
+        )
+    return ctx
+
+
+def mark_started(ctx: StepContext, at: datetime.datetime | None = None) -> bool:
+    """Record that the actor began the step (first time only); True when it changed."""
+    if ctx.run.started_at is not None:
+        return False
+    ctx.run.started_at = max(at or timezone.now(), ctx.run.arrived_at)
+    ctx.run.save(update_fields=["started_at"])
+    return True
+
+
+def clamp(
+    value: datetime.datetime | None, *, low: datetime.datetime, high: datetime.datetime
+) -> datetime.datetime:
+    """A client-reported moment (e.g. when a form was opened), kept within sane bounds."""
+    if value is None:
+        return high
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return min(max(value, low), high)
+
+
+def open_run(item, step: SopStep, *, arrived_at: datetime.datetime):
+    """Open a run of `step`: a staff step waits for the item's assignee, others for the role."""
+    from simedsos.content.models import StepRun
+
+    return StepRun.objects.create(
+        item=item,
+        step=step,
+        actor_role=step.actor_role,
+        assignee_id=item.assignee_id if step.actor_role == Role.STAF else None,
+        arrived_at=arrived_at,
+    )
+
+
+def _next_step(ctx: StepContext, to_number: int | None) -> SopStep | None:
+    if to_number is not None:
+        for step in ctx.version_steps():
+            if step.number == to_number:
+                return step
+        raise ValidationError(
+            f"Versi SOP konten ini tidak memiliki langkah {to_number} untuk pengembalian."
+        )
+    later = [s for s in ctx.version_steps() if s.number > ctx.step.number]
+    return later[0] if later else None
+
+
+def advance(
+    ctx: StepContext,
+    *,
+    outcome: str,
+    audit_action: str,
+    comment: str = "",
+    started_at: datetime.datetime | None = None,
+    finished_at: datetime.datetime | None = None,
+    to_number: int | None = None,
+    final_status: str | None = None,
+    audit_after: dict[str, Any] | None = None,
+    item_fields: Iterable[str] = (),
+) -> Any:
+    """Finish the open run and move the item on; return the new run (None when finished).
+
+    `to_number` sends the item to that step (a decision's return); otherwise it goes to the
+    next step by number. With no next step the item is finished: `final_status` is its
+    status and `finished_at` is set. `item_fields` are further item fields the caller changed
+    and wants saved with the move (e.g. `return_count`).
+    """
+    now = timezone.now()
+    finished = finished_at or now
+    run = ctx.run
+    before = {
+        "step": ctx.step.number,
+        "status": ctx.item.status,
+        "return_count": ctx.item.return_count,
+    }
+    run.started_at = run.started_at or min(started_at or finished, finished)
+    run.finished_at = max(finished, run.started_at)
+    run.actor = ctx.actor
+    run.capacity = ctx.capacity.label
+    run.acting_kind = ctx.capacity.acting_kind
+    run.outcome = outcome
+    run.comment = comment
+    run.save(
+        update_fields=[
+            "started_at",
+            "finished_at",
+            "actor",
+            "capacity",
+            "acting_kind",
+            "outcome",
+            "comment",
+        ]
+    )
+
+    next_step = _next_step(ctx, to_number)
+    item = ctx.item
+    new_run = None
+    if next_step is not None:
+        new_run = open_run(item, next_step, arrived_at=run.finished_at)
+        item.current_step = next_step
+        item.status = STATUS_AT[next_step.action]
+    else:
+        item.current_step = None
+        item.status = final_status or item.status
+        item.finished_at = run.finished_at
+    item.save(update_fields=["current_step", "status", "finished_at", *item_fields])
+
+    after = {
+        "step": next_step.number if next_step else None,
+        "status": item.status,
+        "return_count": item.return_count,
+        "finished_step": ctx.step.number,
+        "outcome": outcome,
+        "comment": comment,
+        "acting_kind": ctx.capacity.acting_kind,
+        **(audit_after or {}),
+    }
+    audit_record(
+        actor=ctx.actor,
+        action=audit_action,
+        obj=item,
+        capacity=ctx.capacity,
+        work_unit=item.work_unit,
+        before=before,
+        after=after,
+    )
+    if new_run is not None:
+        run_id = new_run.pk
+        transaction.on_commit(lambda: notify_arrival(run_id))
+    # Later steps of this same call (e.g. submission right after drafting) continue here.
+    if new_run is not None:
+        ctx.step = next_step
+        ctx.run = new_run
+    return new_run
+
+
+def role_holders(unit_id: int, role: str, on: datetime.date | None = None) -> list[User]:
+    """Who holds `role` in the unit on the day: members and acting officials (Plt/Plh)."""
+    day = on or timezone.localdate()
+    member_ids = Membership.objects.filter(work_unit_id=unit_id, role=role, is_active=True).values(
+        "user_id"
+    )
+    acting_ids = ActingAssignment.objects.filter(
+        work_unit_id=unit_id, role=role, starts_on__lte=day, ends_on__gte=day
+    ).values("user_id")
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=member_ids) | Q(pk__in=acting_ids))
+        .order_by("pk")
+    )
+
+
+def queue_people(run) -> list[User]:
+    """The person a run waits for, or everyone holding its role in the item's unit."""
+    if run.assignee_id is not None:
+        return [run.assignee]
+    return role_holders(run.item.work_unit_id, run.actor_role)
+
+
+def notify_arrival(run_id: int) -> int:
+    """Tell whoever the new run waits for that an item arrived in their inbox."""
+    from simedsos.content.models import StepRun
+    from simedsos.notifications.services import notify
+
+    run = (
+        StepRun.objects.select_related("item", "step", "assignee")
+        .filter(pk=run_id, finished_at__isnull=True)
+        .first()
+    )
+    if run is None:  # already done by the time the notice would go out
+        return 0
+    return notify(
+        recipients=queue_people(run),
+        kind="step.arrived",
+        message=(
+            f"Tugas baru: langkah {run.step.number} ({run.step.activity}) untuk konten "
+            f'"{run.item.title}".'
+        ),
+        link=item_link(run.item_id),
+        dedup_key=f"steprun:{run.pk}:arrived",
+    )

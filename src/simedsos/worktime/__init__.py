@@ -1,0 +1,1 @@
+"""Working hours, working days and holidays: how long a step really waited."""

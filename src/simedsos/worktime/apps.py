@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorktimeConfig(AppConfig):
+    name = "simedsos.worktime"
+    verbose_name = "Hari dan jam kerja"
