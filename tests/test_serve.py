@@ -18,11 +18,43 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served(tmp_path):
+def serve_database_url(tmp_path):
+    """A database of its own for the served app: SQLite file, or a fresh PostgreSQL database
+    beside the test database (never the one DATABASE_URL names, never the test database)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if not db["ENGINE"].endswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"simedsos_serve_{os.getpid()}"
+    admin = dict(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    yield f"postgres://{auth}@{admin['host']}:{admin['port']}/{name}"
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def served(tmp_path, serve_database_url):
     port = _free_port()
-    env = {**os.environ, "SIMEDSOS_VAR_DIR": str(tmp_path / "var")}
-    if "DATABASE_URL" not in os.environ:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    env = {
+        **os.environ,
+        "SIMEDSOS_VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": serve_database_url,
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "simedsos.cli", "serve", "--bind", f"127.0.0.1:{port}"],
         env=env,

@@ -33,6 +33,9 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "user.manage": ({A}, set()),
     "acting.manage": ({A}, set()),
     "admin.site": ({A}, set()),
+    "content.view": ({K, S, T, A, P}, {K, S, T, A, P}),
+    # The SOP step's actor role narrows this further in the engine; PEMANTAU never acts.
+    "step.act": ({K, S, T, A}, set()),
 }
 
 # Where the target unit lies, seen from a user whose role is in the province.

@@ -51,17 +51,15 @@ def make_sop_version(
         work_unit=unit,
         title="Pengelolaan Media Sosial JDIH",
     )
-    SopVersion.objects.filter(sop=sop, status=SopVersion.Status.PUBLISHED).update(
-        status=SopVersion.Status.RETIRED
-    )
+    # Steps can only be written while the version is a draft (database triggers), so build
+    # the draft first and publish it last, as the real services do.
     version = SopVersion.objects.create(
         sop=sop,
         revision=revision,
-        status=SopVersion.Status.PUBLISHED,
+        status=SopVersion.Status.DRAFT,
         number="1176/HK.04-SOP/62/2022",
         title="Pengelolaan Media Sosial JDIH",
         actor_columns=ACTOR_COLUMNS,
-        published_at=timezone.now(),
     )
     for number, activity, role, kind, action, mins, back in steps or SEED_STEPS:
         SopStep.objects.create(
@@ -74,6 +72,14 @@ def make_sop_version(
             time_standard_minutes=(minutes or {}).get(number, mins),
             return_to_number=back,
         )
+    now = timezone.now()
+    SopVersion.objects.filter(sop=sop, status=SopVersion.Status.PUBLISHED).update(
+        status=SopVersion.Status.RETIRED, retired_at=now
+    )
+    SopVersion.objects.filter(pk=version.pk).update(
+        status=SopVersion.Status.PUBLISHED, published_at=now
+    )
+    version.refresh_from_db()
     return version
 
 

@@ -225,10 +225,9 @@ def test_second_reviewer_gets_a_clear_message_sequentially():
     assert StepRun.objects.filter(item=item, step__number=4, finished_at__isnull=False).count() == 1
 
 
+@pytest.mark.postgresql  # real concurrent transactions; the sequential test above covers SQLite
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_at_once_one_wins():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs real concurrent transactions (PostgreSQL); sequential test above")
     w = make_world()
     today = timezone.localdate()
     make_acting(w.staf2, w.unit, Role.KASUBBAG, today, today)

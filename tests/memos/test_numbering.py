@@ -128,10 +128,9 @@ def test_missing_fields_and_broken_template_are_refused(unit_and_capacity):
     assert not Memo.objects.exists()
 
 
+@pytest.mark.postgresql  # real concurrent transactions
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_issuing_is_unique_and_gap_free():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs real concurrent transactions (PostgreSQL)")
     unit = make_unit("62")
     capacity = Capacity(user=make_user(Role.KABAG, unit), work_unit=unit, role=Role.KABAG)
     threads_n = 8
