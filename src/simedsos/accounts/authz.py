@@ -28,6 +28,8 @@ class Action(StrEnum):
     USER_MANAGE = "user.manage"
     ACTING_MANAGE = "acting.manage"
     ADMIN_SITE = "admin.site"
+    CONTENT_VIEW = "content.view"
+    MEMO_RERENDER = "memo.rerender"
 
 
 ALL_ROLES = frozenset(Role)
@@ -42,6 +44,8 @@ GRANTS: dict[Action, tuple[frozenset[str], bool]] = {
     Action.USER_MANAGE: (frozenset({Role.ADMIN}), False),
     Action.ACTING_MANAGE: (frozenset({Role.ADMIN}), False),
     Action.ADMIN_SITE: (frozenset({Role.ADMIN}), False),
+    Action.CONTENT_VIEW: (ALL_ROLES, True),
+    Action.MEMO_RERENDER: (frozenset({Role.ADMIN}), False),
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -53,6 +57,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.USER_MANAGE: "mengelola pengguna",
     Action.ACTING_MANAGE: "menunjuk Plt/Plh",
     Action.ADMIN_SITE: "membuka halaman admin",
+    Action.CONTENT_VIEW: "melihat konten",
+    Action.MEMO_RERENDER: "membuat ulang PDF nota dinas",
 }
 
 
