@@ -38,7 +38,9 @@ FONT_PACKAGES = (
     ("tinos", "Tinos", (400, 700), ("normal", "italic")),
     ("arimo", "Arimo", (400, 700), ("normal",)),
 )
-# The two fontsource subsets that cover Indonesian and every Latin-script name.
+# The two fontsource subsets that cover Indonesian and every Latin-script name. WOFF (zlib),
+# not WOFF2: WeasyPrint unpacks the font on every render and Brotli made that several times
+# slower (measured by `make bench`).
 FONT_SUBSETS = {
     "latin": "U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, U+02DC, "
     "U+0304, U+0308, U+0329, U+2000-206F, U+20AC, U+2122, U+2191, U+2193, U+2212, "
@@ -141,7 +143,7 @@ def _font_face_css() -> str:
         for subset, unicode_range in FONT_SUBSETS.items():
             for weight in weights:
                 for style in styles:
-                    path = base / package / "files" / f"{package}-{subset}-{weight}-{style}.woff2"
+                    path = base / package / "files" / f"{package}-{subset}-{weight}-{style}.woff"
                     if not path.is_file():
                         raise MissingFontError(
                             f"Berkas huruf {path} tidak ditemukan; jalankan 'make install'."
@@ -149,7 +151,7 @@ def _font_face_css() -> str:
                     rules.append(
                         "@font-face { "
                         f"font-family: '{family}'; font-weight: {weight}; font-style: {style}; "
-                        f"src: url('{path.as_uri()}') format('woff2'); "
+                        f"src: url('{path.as_uri()}') format('woff'); "
                         f"unicode-range: {unicode_range}; }}"
                     )
     return "\n".join(rules)
@@ -238,32 +240,32 @@ def memo_render_context(memo: Memo, *, paginate: bool = False) -> dict:
     }
 
 
-def _write(template: str, context: dict, memo: Memo, *, archive: bool) -> tuple[bytes, int]:
-    with translation.override("id"):
-        html = render_to_string(template, context)
-    options = {
-        "pdf_identifier": memo.verification_code.encode(),
-        "custom_metadata": True,
-    }
+def _pdf_options(memo: Memo, *, archive: bool) -> dict:
+    options = {"pdf_identifier": memo.verification_code.encode(), "custom_metadata": True}
     if archive:
         options["pdf_variant"] = ARCHIVE_PDF_VARIANT
-    with _engine_lock:
-        engine = _get_engine()
-        document = HTML(string=html, url_fetcher=engine.fetcher).render(
-            stylesheets=[engine.fonts_css], font_config=engine.font_config, **options
-        )
-        return document.write_pdf(**options), len(document.pages)
+    return options
+
+
+def _layout(template: str, context: dict, engine: _Engine, options: dict):
+    with translation.override("id"):
+        html = render_to_string(template, context)
+    return HTML(string=html, url_fetcher=engine.fetcher).render(
+        stylesheets=[engine.fonts_css], font_config=engine.font_config, **options
+    )
 
 
 def _render(template: str, memo: Memo, *, archive: bool, extra: dict | None = None) -> bytes:
-    # "Halaman X dari Y" belongs on memos of more than one page only, and the page count is
-    # known after layout: lay out once, and again with numbering when it runs over a page.
     context = memo_render_context(memo) | (extra or {})
-    pdf, pages = _write(template, context, memo, archive=archive)
-    if pages > 1:
-        context["paginate"] = True
-        pdf, _ = _write(template, context, memo, archive=archive)
-    return pdf
+    options = _pdf_options(memo, archive=archive)
+    with _engine_lock:
+        engine = _get_engine()
+        document = _layout(template, context, engine, options)
+        # "Halaman X dari Y" belongs on memos of more than one page only, and the page count
+        # is known after layout: lay out again, with numbering, when it runs over a page.
+        if len(document.pages) > 1:
+            document = _layout(template, context | {"paginate": True}, engine, options)
+        return document.write_pdf(**options)
 
 
 def render_memo_pdf(memo: Memo, *, archive: bool = False) -> bytes:

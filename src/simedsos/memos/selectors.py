@@ -22,16 +22,23 @@ class MemoFilters:
     query: str = ""
 
 
-def memo_visible_units(user: User) -> QuerySet[WorkUnit]:
-    return WorkUnit.objects.filter(pk__in=visible_unit_ids(user, Action.CONTENT_VIEW))
+def memo_unit_ids(user: User) -> set[int]:
+    """Ids of the units whose memos the user may read (compute once per request)."""
+    return visible_unit_ids(user, Action.CONTENT_VIEW)
 
 
-def memo_list(user: User, filters: MemoFilters | None = None) -> QuerySet[Memo]:
+def memo_visible_units(user: User, unit_ids: set[int] | None = None) -> QuerySet[WorkUnit]:
+    ids = memo_unit_ids(user) if unit_ids is None else unit_ids
+    return WorkUnit.objects.filter(pk__in=ids)
+
+
+def memo_list(
+    user: User, filters: MemoFilters | None = None, *, unit_ids: set[int] | None = None
+) -> QuerySet[Memo]:
     """Memos of the units the user may read, newest first, narrowed by the filters."""
     filters = filters or MemoFilters()
-    memos = Memo.objects.filter(
-        work_unit_id__in=visible_unit_ids(user, Action.CONTENT_VIEW)
-    ).select_related("work_unit")
+    ids = memo_unit_ids(user) if unit_ids is None else unit_ids
+    memos = Memo.objects.filter(work_unit_id__in=ids).select_related("work_unit")
     if filters.unit_id:
         memos = memos.filter(work_unit_id=filters.unit_id)
     if filters.kind:
@@ -47,9 +54,10 @@ def memo_list(user: User, filters: MemoFilters | None = None) -> QuerySet[Memo]:
     return memos.order_by("-issued_on", "-id")
 
 
-def memo_years(user: User) -> list[int]:
+def memo_years(user: User, unit_ids: set[int] | None = None) -> list[int]:
+    ids = memo_unit_ids(user) if unit_ids is None else unit_ids
     return list(
-        Memo.objects.filter(work_unit_id__in=visible_unit_ids(user, Action.CONTENT_VIEW))
+        Memo.objects.filter(work_unit_id__in=ids)
         .order_by("-year")
         .values_list("year", flat=True)
         .distinct()

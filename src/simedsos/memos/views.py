@@ -17,6 +17,7 @@ from simedsos.memos.forms import MemoFilterForm, VerifyUploadForm
 from simedsos.memos.models import RenderStatus
 from simedsos.memos.rendering import tanggal_indonesia, verification_url
 from simedsos.memos.rendering_service import RenderRefused, memo_can_rerender, memo_rerender
+from simedsos.memos.verification import MAX_VERIFY_UPLOAD_BYTES
 
 PAGE_SIZE = 25
 
@@ -30,11 +31,12 @@ MEMO_FILES = {
 
 @login_required
 def memo_list(request: HttpRequest) -> HttpResponse:
-    units = list(selectors.memo_visible_units(request.user))
+    unit_ids = selectors.memo_unit_ids(request.user)
+    units = list(selectors.memo_visible_units(request.user, unit_ids))
     form = MemoFilterForm(
-        request.GET or None, units=units, years=selectors.memo_years(request.user)
+        request.GET or None, units=units, years=selectors.memo_years(request.user, unit_ids)
     )
-    memos = selectors.memo_list(request.user, form.filters())
+    memos = selectors.memo_list(request.user, form.filters(), unit_ids=unit_ids)
     page = Paginator(memos, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -116,6 +118,14 @@ def memo_rerender_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("memos:detail", pk=memo.pk)
 
 
+def _request_too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > MAX_VERIFY_UPLOAD_BYTES + 64 * 1024  # room for the form's own fields
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public page (no login): is this memo genuine, and is this file the one issued?"""
@@ -123,8 +133,14 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if memo is None:
         return render(request, "memos/verify_unknown.html", {"code": code[:40]}, status=404)
     result = None
+    upload_error = ""
     form = VerifyUploadForm()
-    if request.method == "POST":
+    if request.method == "POST" and _request_too_large(request):
+        # Refuse before Django reads the body into a temporary file.
+        upload_error = _("Berkas terlalu besar. Batas ukuran berkas adalah %(max)s MB.") % {
+            "max": MAX_VERIFY_UPLOAD_BYTES // 1024 // 1024
+        }
+    elif request.method == "POST":
         form = VerifyUploadForm(request.POST, request.FILES)
         if form.is_valid():
             result = verification.verify_file(memo, form.cleaned_data["file"])
@@ -137,6 +153,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "issued_files": verification.issued_files(memo),
             "form": form,
             "result": result,
+            "upload_error": upload_error,
             "render_done": memo.render_status == RenderStatus.DONE,
         },
     )
