@@ -242,3 +242,37 @@ def test_retry_of_a_finished_memo_is_refused(client, unit, kabag):
     login(client, kabag)
     response = client.post(reverse("memos:rerender", args=[memo.pk]), follow=True)
     assert "sudah selesai dibuat" in response.content.decode()
+
+
+def test_initial_fields_come_from_the_content_item(unit, kabag):
+    from simedsos.memos.forms import MemoFieldsForm
+    from simedsos.memos.selectors import memo_initial_fields
+
+    kasubbag = make_user(Role.KASUBBAG, unit)
+    kasubbag.jabatan = "Kepala Subbagian Hukum dan SDM"
+    kasubbag.save()
+    kabag.jabatan, kabag.nip = "Kepala Bagian TPHPHSDM", "198001012005011001"
+    kabag.save()
+    item = make_content_item(unit, title="Infografis Hari Konstitusi")
+
+    fields = memo_initial_fields(item=item, kind=MemoKind.DISPOSITION, signer=kabag)
+    assert fields["recipient"] == f"Kepala Subbagian Hukum dan SDM ({kasubbag.full_name})"
+    assert fields["body"] == item.instruction
+    assert "Infografis Hari Konstitusi" in fields["subject"]
+    assert fields["signer_nip"] == "198001012005011001"
+    assert fields["place"] == "Palangka Raya"
+
+    order = memo_initial_fields(
+        item=item, kind=MemoKind.UPLOAD_ORDER, signer=kabag, acting_kind="PLT"
+    )
+    assert item.assignee.full_name in order["recipient"]
+    assert order["signer_acting_kind"] == "PLT"
+
+    # The prefilled fields pass the form as they are; a bad NIP gets a clear message.
+    data = fields | {"carbon_copies": "Sekretaris\nArsip", "issued_on": "2026-11-25"}
+    form = MemoFieldsForm(data)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["carbon_copies"] == ["Sekretaris", "Arsip"]
+    form = MemoFieldsForm(data | {"signer_nip": "1980 0101"})
+    assert not form.is_valid()
+    assert "18 angka" in str(form.errors["signer_nip"])

@@ -8,6 +8,7 @@ fonts) and `data:` URLs (logo and QR code) are allowed.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import datetime
 import logging
@@ -20,9 +21,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from simedsos.memos.models import Memo, MemoKind, Sifat
 
@@ -97,6 +95,10 @@ class MissingFontError(RuntimeError):
     """The font packages are not installed (run `make install` / `npm install`)."""
 
 
+class RendererUnavailable(RuntimeError):
+    """WeasyPrint cannot load its system libraries (Pango)."""
+
+
 def tanggal_indonesia(day: datetime.date) -> str:
     """25 November 2026: the date as written on Indonesian official documents."""
     return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
@@ -159,9 +161,10 @@ def _font_face_css() -> str:
 
 @dataclass
 class _Engine:
-    font_config: FontConfiguration
-    fonts_css: CSS
-    fetcher: URLFetcher
+    html_class: type
+    font_config: object
+    fonts_css: object
+    fetcher: object
 
 
 _engine: _Engine | None = None
@@ -171,14 +174,34 @@ _engine_key: str | None = None
 _engine_lock = threading.Lock()
 
 
+@atexit.register
+def _drop_engine() -> None:
+    # The font configuration removes its temporary folder when collected; do it while the
+    # interpreter is still whole rather than during shutdown.
+    global _engine, _engine_key
+    _engine = _engine_key = None
+
+
 def _get_engine() -> _Engine:
     global _engine, _engine_key
     key = str(settings.NODE_MODULES_DIR)
     if _engine is None or _engine_key != key:
+        # Imported here so that a host without Pango still serves every page; only the
+        # render fails, with this message recorded on the memo.
+        try:
+            from weasyprint import CSS, HTML
+            from weasyprint.text.fonts import FontConfiguration
+            from weasyprint.urls import URLFetcher
+        except OSError as exc:
+            raise RendererUnavailable(
+                "Pustaka sistem untuk membuat PDF (Pango) tidak terpasang: "
+                "apt-get install libpango-1.0-0 libpangoft2-1.0-0. "
+                f"Rincian: {exc}"
+            ) from exc
         fetcher = URLFetcher(allowed_protocols={"file", "data"}, timeout=5)
         font_config = FontConfiguration()
         fonts_css = CSS(string=_font_face_css(), font_config=font_config, url_fetcher=fetcher)
-        _engine, _engine_key = _Engine(font_config, fonts_css, fetcher), key
+        _engine, _engine_key = _Engine(HTML, font_config, fonts_css, fetcher), key
     return _engine
 
 
@@ -250,7 +273,7 @@ def _pdf_options(memo: Memo, *, archive: bool) -> dict:
 def _layout(template: str, context: dict, engine: _Engine, options: dict):
     with translation.override("id"):
         html = render_to_string(template, context)
-    return HTML(string=html, url_fetcher=engine.fetcher).render(
+    return engine.html_class(string=html, url_fetcher=engine.fetcher).render(
         stylesheets=[engine.fonts_css], font_config=engine.font_config, **options
     )
 

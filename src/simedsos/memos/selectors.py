@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from simedsos.accounts.authz import Action, visible_unit_ids
-from simedsos.accounts.models import User, WorkUnit
+from simedsos.accounts.models import Membership, User, WorkUnit
+from simedsos.accounts.roles import Role
 from simedsos.content.models import ContentItem
-from simedsos.memos.models import Memo, MemoAttachment
+from simedsos.memos.models import Memo, MemoAttachment, MemoKind
 
 
 @dataclass(frozen=True)
@@ -84,3 +87,63 @@ def memos_of_item(item: ContentItem) -> QuerySet[Memo]:
     """The memos issued for a content item (disposition, upload order), oldest first: for the
     content item page."""
     return Memo.objects.filter(content_item=item).order_by("issued_on", "id")
+
+
+def _addressee(user: User | None, fallback_position: str) -> str:
+    """ "Jabatan (Nama)" as the Yth. line names a person, or the bare position."""
+    if user is None:
+        return fallback_position
+    position = user.jabatan or fallback_position
+    return f"{position} ({user.get_full_name()})"
+
+
+def memo_initial_fields(
+    *,
+    item: ContentItem,
+    kind: str,
+    signer: User,
+    acting_kind: str = "",
+    on: datetime.date | None = None,
+) -> dict:
+    """The memo fields prefilled from a content item, for the form shown before issuing.
+
+    Step 1 (disposition) goes to the unit's Kasubbag; step 5 (upload order) to the staff member
+    who holds the item. Everything stays editable until the memo is issued.
+    """
+    unit = item.work_unit
+    day = on or timezone.localdate()
+    if kind == MemoKind.DISPOSITION:
+        membership = (
+            Membership.objects.filter(work_unit=unit, role=Role.KASUBBAG, is_active=True)
+            .select_related("user")
+            .first()
+        )
+        recipient = _addressee(membership.user if membership else None, Role.KASUBBAG.label)
+        subject = f"Pembuatan Konten Media Sosial JDIH: {item.title}"
+        body = item.instruction
+        attachments = item.attachments.count()
+    else:
+        recipient = _addressee(item.assignee, Role.STAF.label)
+        subject = f"Perintah Pengunggahan Konten Media Sosial JDIH: {item.title}"
+        body = (
+            f"Konsep konten \u201c{item.title}\u201d telah disetujui. Bersama ini Saudara "
+            "diperintahkan untuk mengunggahnya ke akun media sosial JDIH "
+            f"{unit.name}.\n\nDemikian untuk dilaksanakan."
+        )
+        attachments = 0
+    position = signer.jabatan or Role.KABAG.label
+    return {
+        "issued_on": day,
+        "recipient": recipient,
+        "sender": position,
+        "carbon_copies": [],
+        "sifat": item.priority,
+        "attachment_count": attachments,
+        "subject": subject[:300],
+        "body": body,
+        "signer_name": signer.get_full_name(),
+        "signer_position": position,
+        "signer_nip": signer.nip or "",
+        "signer_acting_kind": acting_kind,
+        "place": unit.city,
+    }
