@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from simedsos.core import views as core_views
+from simedsos.memos import views as memo_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -12,5 +13,9 @@ urlpatterns = [
     path("sop/", include("simedsos.sop.urls")),
     path("audit/", include("simedsos.core.urls")),
     path("konten/", include("simedsos.content.urls")),
+    path("memos/", include("simedsos.memos.urls")),
+    # Short public URLs for the QR code on printed memos: no login.
+    path("v/", memo_views.verify_lookup, name="memo_verify_lookup"),
+    path("v/<str:code>/", memo_views.verify, name="memo_verify"),
     path("admin/", admin.site.urls),
 ]

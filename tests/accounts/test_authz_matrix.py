@@ -36,6 +36,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "content.view": ({K, S, T, A, P}, {K, S, T, A, P}),
     # The SOP step's actor role narrows this further in the engine; PEMANTAU never acts.
     "step.act": ({K, S, T, A}, set()),
+    "memo.rerender": ({A}, set()),
 }
 
 # Where the target unit lies, seen from a user whose role is in the province.

@@ -284,3 +284,19 @@ class TestVideos:
         file = upload("v.mp4", mp4())
         inspect_upload(file)
         assert file.tell() == 0
+
+
+def test_truncated_image_refused_even_after_weasyprint_loosened_pillow():
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES on import; our check must not follow."""
+    import io as _io
+
+    import weasyprint  # noqa: F401  (the import is the point)
+    from PIL import Image as _Image
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    buffer = _io.BytesIO()
+    _Image.new("RGB", (64, 64), "red").save(buffer, "PNG")
+    truncated = SimpleUploadedFile("potong.png", buffer.getvalue()[:-40])
+    with pytest.raises(MediaRejected):
+        inspect_upload(truncated)

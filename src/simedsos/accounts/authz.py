@@ -31,6 +31,7 @@ class Action(StrEnum):
     CONTENT_VIEW = "content.view"
     # Acting on an SOP step; services narrow it with roles={step.actor_role}.
     STEP_ACT = "step.act"
+    MEMO_RERENDER = "memo.rerender"
 
 
 ALL_ROLES = frozenset(Role)
@@ -47,6 +48,7 @@ GRANTS: dict[Action, tuple[frozenset[str], bool]] = {
     Action.ADMIN_SITE: (frozenset({Role.ADMIN}), False),
     Action.CONTENT_VIEW: (ALL_ROLES, True),
     Action.STEP_ACT: (frozenset({Role.KABAG, Role.KASUBBAG, Role.STAF, Role.ADMIN}), False),
+    Action.MEMO_RERENDER: (frozenset({Role.ADMIN}), False),
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -60,6 +62,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ADMIN_SITE: "membuka halaman admin",
     Action.CONTENT_VIEW: "melihat konten",
     Action.STEP_ACT: "menjalankan langkah SOP",
+    Action.MEMO_RERENDER: "membuat ulang PDF nota dinas",
 }
 
 

@@ -7,9 +7,11 @@ MP4/MOV videos are identified by their `ftyp` box and measured from the `mvhd`/`
 parse far more untrusted data than that.
 """
 
+import contextlib
 import io
 import os
 import struct
+import threading
 import warnings
 from collections.abc import Iterator
 from typing import IO
@@ -17,7 +19,7 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from simedsos.publishing.platforms.limits import MOV, MP4
 
@@ -189,27 +191,28 @@ def _inspect_image(file: IO[bytes], name: str, size: int, head: bytes) -> MediaI
         # Pillow warns (and above twice its limit, raises) on huge pixel counts; both refuse.
         # The warning filter is process-wide, so under threads it may be briefly reset by
         # another upload; our own, lower pixel limit below still refuses such a file.
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(file, formats=PILLOW_FORMATS) as image:
-                if size > limit:
-                    raise MediaRejected(
-                        _(
-                            'Berkas "%(name)s" berukuran %(size)s MB, melebihi batas gambar '
-                            "%(max)s MB. Kompres atau perkecil gambar lalu unggah lagi."
+        with _strict_decoding():
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(file, formats=PILLOW_FORMATS) as image:
+                    if size > limit:
+                        raise MediaRejected(
+                            _(
+                                'Berkas "%(name)s" berukuran %(size)s MB, melebihi batas gambar '
+                                "%(max)s MB. Kompres atau perkecil gambar lalu unggah lagi."
+                            )
+                            % {"name": name, "size": _mb(size), "max": _mb(limit)}
                         )
-                        % {"name": name, "size": _mb(size), "max": _mb(limit)}
-                    )
-                width, height = image.size
-                if width * height > max_image_pixels():
-                    raise _refuse_pixels(name, width, height)
-                image_format = image.format
-                orientation = image.getexif().get(0x0112)
-                if image_format == "JPEG":
-                    # Decode at 1/8 scale: every byte is still read (so truncation shows) but
-                    # memory stays small.
-                    image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
-                image.load()
+                    width, height = image.size
+                    if width * height > max_image_pixels():
+                        raise _refuse_pixels(name, width, height)
+                    image_format = image.format
+                    orientation = image.getexif().get(0x0112)
+                    if image_format == "JPEG":
+                        # Decode at 1/8 scale: every byte is still read (so truncation shows) but
+                        # memory stays small.
+                        image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+                    image.load()
     except MediaRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -229,6 +232,27 @@ def _inspect_image(file: IO[bytes], name: str, size: int, head: bytes) -> MediaI
         width=width,
         height=height,
     )
+
+
+_strict_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Make Pillow refuse truncated data while we decode.
+
+    WeasyPrint (memo PDFs) sets the process-wide `ImageFile.LOAD_TRUNCATED_IMAGES = True` when
+    it is imported, which would let a truncated upload through in any process that has
+    rendered a memo. Our checks switch it off for their own decode; the lock keeps two checks
+    from restoring each other's value.
+    """
+    with _strict_lock:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 # --- videos ------------------------------------------------------------------------------------

@@ -1,7 +1,34 @@
 """Nota dinas records and the per-unit running numbers they take."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+
+# Crockford-style base32 without look-alike characters (no I, L, O, U): easy to read aloud and
+# to type from a printout. 10 characters = 50 bits, far beyond guessing by trying.
+VERIFICATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+VERIFICATION_CODE_LENGTH = 10
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH))
+
+
+def memo_file_path(instance: "Memo", filename: str) -> str:
+    # Grouped by unit and year; the unguessable code keeps two memos' files apart.
+    return f"memos/{instance.work_unit_id}/{instance.year}/{filename}"
+
+
+def memo_attachment_path(instance: "MemoAttachment", filename: str) -> str:
+    return f"memos/{instance.memo.work_unit_id}/{instance.memo.year}/lampiran/{filename}"
+
+
+class RenderStatus(models.TextChoices):
+    PENDING = "PENDING", "Menunggu dibuat"
+    RENDERING = "RENDERING", "Sedang dibuat"
+    DONE = "DONE", "Selesai"
+    FAILED = "FAILED", "Gagal"
 
 
 class MemoKind(models.TextChoices):
@@ -73,6 +100,31 @@ class Memo(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # What anyone holding a printout types in (or scans) to check the memo.
+    verification_code = models.CharField(
+        "kode verifikasi", max_length=16, unique=True, default=new_verification_code
+    )
+    pdf = models.FileField("berkas PDF", upload_to=memo_file_path, blank=True)
+    pdf_sha256 = models.CharField("SHA-256 berkas PDF", max_length=64, blank=True)
+    archive_pdf = models.FileField("berkas arsip (PDF/A)", upload_to=memo_file_path, blank=True)
+    archive_pdf_sha256 = models.CharField("SHA-256 berkas arsip", max_length=64, blank=True)
+    disposition_sheet_pdf = models.FileField(
+        "lembar disposisi (PDF)", upload_to=memo_file_path, blank=True
+    )
+    disposition_sheet_sha256 = models.CharField(
+        "SHA-256 lembar disposisi", max_length=64, blank=True
+    )
+    render_status = models.CharField(
+        "status pembuatan PDF",
+        max_length=10,
+        choices=RenderStatus.choices,
+        default=RenderStatus.PENDING,
+    )
+    render_attempts = models.PositiveSmallIntegerField("percobaan pembuatan PDF", default=0)
+    render_error = models.TextField("galat pembuatan PDF", blank=True)
+    render_updated_at = models.DateTimeField("status PDF diperbarui", null=True, blank=True)
+    rendered_at = models.DateTimeField("PDF dibuat", null=True, blank=True)
+
     class Meta:
         verbose_name = "nota dinas"
         verbose_name_plural = "nota dinas"
@@ -86,6 +138,27 @@ class Memo(models.Model):
                 name="memo_unique_sequence",
             ),
         ]
+        indexes = [
+            models.Index(fields=["work_unit", "-issued_on"], name="memo_unit_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Nota Dinas {self.number}"
+
+
+class MemoAttachment(models.Model):
+    """A file listed under "Lampiran" of a memo; its checksum is kept with it."""
+
+    memo = models.ForeignKey(Memo, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField("berkas", upload_to=memo_attachment_path)
+    name = models.CharField("nama berkas", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "lampiran nota dinas"
+        verbose_name_plural = "lampiran nota dinas"
+        ordering = ["memo", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,44 @@
+"""Run benchmarks: `python -m bench [name ...]` (default: every bench/*.py module).
+
+Each module exposes run() -> dict of results; the runner writes them to
+bench/results/<date>-<name>.json and prints them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import json
+import os
+import pkgutil
+import sys
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS_DIR = BENCH_DIR / "results"
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "simedsos.settings")
+    import django
+
+    django.setup()
+    names = argv or sorted(
+        m.name for m in pkgutil.iter_modules([str(BENCH_DIR)]) if not m.name.startswith("_")
+    )
+    RESULTS_DIR.mkdir(exist_ok=True)
+    today = datetime.date.today().isoformat()
+    for name in names:
+        module = importlib.import_module(f"bench.{name}")
+        print(f"== {name}", flush=True)
+        result = module.run()
+        result = {"benchmark": name, "date": today, **result}
+        path = RESULTS_DIR / f"{today}-{name}.json"
+        path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        print(f"-> {path.relative_to(BENCH_DIR.parent)}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
