@@ -155,3 +155,27 @@ def test_concurrent_issuing_is_unique_and_gap_free():
     assert errors == []
     numbers = sorted(Memo.objects.values_list("sequence_number", flat=True))
     assert numbers == list(range(1, threads_n * 3 + 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issuing_renders_the_pdfs_after_commit():
+    """memo_issue hands rendering to the background task once the memo is committed."""
+    from simedsos.content.services import item_dispose
+    from tests.content.builders import make_world
+
+    world = make_world()
+    item = item_dispose(
+        actor=world.kabag,
+        work_unit=world.unit,
+        title="Infografis UU Pemilu",
+        instruction="Buat infografis.",
+        content_type="INFOGRAFIS",
+        priority="BIASA",
+        deadline=None,
+        target_accounts=world.accounts,
+        assignee=world.staf,
+    )
+    memo = item.disposition.memo
+    memo.refresh_from_db()
+    assert memo.render_status == "DONE"
+    assert memo.pdf and len(memo.pdf_sha256) == 64

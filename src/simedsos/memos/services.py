@@ -20,6 +20,7 @@ from simedsos.accounts.models import User, WorkUnit
 from simedsos.accounts.roles import Role
 from simedsos.core.audit import audit_record
 from simedsos.memos.models import Memo, MemoKind, MemoSequence, Sifat
+from simedsos.memos.rendering_service import memo_render_enqueue
 
 if TYPE_CHECKING:
     from simedsos.content.models import ContentItem
@@ -192,6 +193,8 @@ def memo_issue(
                 "content_item": getattr(content_item, "pk", None),
             },
         )
+        # The PDFs are made by the worker after commit; issuing never waits for rendering.
+        memo_render_enqueue(memo)
     return memo
 
 
