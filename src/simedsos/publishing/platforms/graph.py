@@ -172,6 +172,7 @@ class GraphContainerAdapter(PlatformAdapter):
     status_fields = "status_code,status"
     list_fields = "id,caption,timestamp,permalink"
     text_field = "caption"
+    detail_fields = "permalink,timestamp"
     subcodes: Mapping[int, ErrorClass] = {}
 
     def graph_url(self, path: str) -> str:
@@ -223,7 +224,7 @@ class GraphContainerAdapter(PlatformAdapter):
         return state
 
     def container_failure(self, container_id: str, state: str, body) -> PlatformError:
-        detail = str(body.get("status") or body.get("error_message") or state)
+        detail = str(body.get("error_message") or body.get("status") or state)
         if state == "EXPIRED":
             # Nothing was posted; a fresh container is created on retry.
             return self.error(
@@ -287,7 +288,7 @@ class GraphContainerAdapter(PlatformAdapter):
             response = self.request(
                 "GET",
                 self.graph_url(media_id),
-                params={"fields": "permalink,timestamp"},
+                params={"fields": self.detail_fields},
                 headers=self.auth(),
             )
             return self.json(response)
@@ -321,6 +322,7 @@ class GraphContainerAdapter(PlatformAdapter):
         # Fail early (before creating containers) when media has no public URL.
         for media in post.media:
             self.public_url(media)
+        checkpoint.set(text=post.text)
         container_id = checkpoint.get("container_id")
         if container_id:
             # Resuming: a container that is still usable saves re-uploading.
