@@ -55,7 +55,6 @@ from .errors import (
     PermanentError,
     PlatformError,
     PublicUrlMissing,
-    RateLimitedError,
     RetryableError,
     ValidationFailed,
     make_error,
@@ -594,21 +593,18 @@ class PlatformAdapter(ABC):
     def generic_error(self, response: httpx.Response, *, commits: bool, **kwargs) -> PlatformError:
         """Classification by HTTP status alone, for answers without a platform error body."""
         status = response.status_code
-        detail = kwargs.pop("detail", "") or response.text[:500]
+        kwargs["detail"] = kwargs.get("detail") or response.text[:500]
+        kwargs["http_status"] = status
+        message = kwargs.pop("user_message", "")
         if status == 429:
-            return RateLimitedError(
-                platform_label=self.label, http_status=status, detail=detail, **kwargs
-            )
-        if status in (401, 403) and "user_message" not in kwargs:
-            return NeedsReconnectError(
-                platform_label=self.label, http_status=status, detail=detail, **kwargs
-            )
-        if status >= 500:
-            cls = AmbiguousError if commits else RetryableError
-            return cls(platform_label=self.label, http_status=status, detail=detail, **kwargs)
-        return PermanentError(
-            platform_label=self.label, http_status=status, detail=detail, **kwargs
-        )
+            error_class = ErrorClass.RATE_LIMITED
+        elif status in (401, 403):
+            error_class = ErrorClass.NEEDS_RECONNECT
+        elif status >= 500:
+            error_class = ErrorClass.AMBIGUOUS if commits else ErrorClass.RETRYABLE
+        else:
+            error_class = ErrorClass.PERMANENT
+        return self.error(error_class, message, **kwargs)
 
     def json(self, response: httpx.Response) -> Any:
         try:
