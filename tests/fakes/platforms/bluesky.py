@@ -159,7 +159,10 @@ class FakeBluesky(FakePlatform):
         if record.get("$type") != POST or not record.get("createdAt"):
             return "Invalid app.bsky.feed.post record: missing $type or createdAt"
         if len(graphemes(text)) > 300 or len(text.encode()) > 3000:
-            return "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes"
+            return (
+                "Invalid app.bsky.feed.post record: "
+                "Record/text must not be longer than 300 graphemes"
+            )
         size = len(text.encode())
         for facet in record.get("facets") or []:
             start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
@@ -172,7 +175,10 @@ class FakeBluesky(FakePlatform):
                 return "Invalid app.bsky.embed.images: images must have 1 to 4 items"
             for image in images:
                 if "alt" not in image:
-                    return 'Invalid app.bsky.embed.images: Record/embed/images/0 must have the property "alt"'
+                    return (
+                        "Invalid app.bsky.embed.images: "
+                        'Record/embed/images/0 must have the property "alt"'
+                    )
                 blob = self.blobs.get(image["image"]["ref"]["$link"])
                 if blob is None:
                     return "Could not find blob"

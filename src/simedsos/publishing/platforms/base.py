@@ -22,6 +22,7 @@ The job layer's loop, in short:
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import ipaddress
 import time
@@ -374,9 +375,11 @@ class Checkpoint:
         return key in self.data
 
     def set(self, **values: Any) -> None:
-        self.data.update(values)
+        # Copies: the caller keeps appending to its own lists, and what was reported must not
+        # change after the fact.
+        self.data.update(copy.deepcopy(values))
         if self._on_change is not None:
-            self._on_change(dict(self.data))
+            self._on_change(copy.deepcopy(self.data))
 
 
 class PlatformAdapter(ABC):

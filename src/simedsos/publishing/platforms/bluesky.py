@@ -142,7 +142,8 @@ class BlueskyAdapter(PlatformAdapter):
             return self.error(
                 ErrorClass.NEEDS_RECONNECT,
                 _(
-                    "Akun Bluesky dinonaktifkan atau ditangguhkan. Periksa akun di aplikasi Bluesky."
+                    "Akun Bluesky dinonaktifkan atau ditangguhkan. Periksa akun di aplikasi "
+                    "Bluesky."
                 ),
                 **common,
             )
