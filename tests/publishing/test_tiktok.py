@@ -2,6 +2,7 @@
 response exists (shared/fixtures/platform-responses/tiktok/NONE_FOUND.md), so there is no
 fixture replay for this platform."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -154,8 +155,7 @@ def test_invalid_token_refreshed_once_with_rotation(fake):
 
 
 def test_lost_pull_init_answer_cannot_be_told(fake):
-    media = video()
-    object.__setattr__(media, "opener", None)  # no bytes: PULL_FROM_URL
+    media = replace(video(), opener=None)  # no bytes: PULL_FROM_URL
     fake.fail_next("timeout_after_commit", on="video_init")
     adapter = make(fake)
     with pytest.raises(PlatformError) as caught:

@@ -83,6 +83,8 @@ class PlatformError(Exception):
     failure (persist it: `reconcile` and a resumed `publish` need it)."""
 
     error_class: ErrorClass = ErrorClass.PERMANENT
+    #: an auth failure that a token refresh may cure (the adapter tries once by itself)
+    refreshable: bool = False
 
     def __init__(
         self,
