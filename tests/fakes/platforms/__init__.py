@@ -1,0 +1,1 @@
+"""One fake server per platform."""
