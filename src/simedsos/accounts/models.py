@@ -8,7 +8,7 @@ from django.db.models import Q
 from simedsos.accounts.roles import Role
 
 nip_validator = RegexValidator(
-    regex=r"^\d{18}$",
+    regex=r"^[0-9]{18}\Z",  # ASCII digits only: \d also matches other scripts
     message="NIP harus terdiri atas tepat 18 angka tanpa spasi atau tanda baca.",
     code="invalid_nip",
 )

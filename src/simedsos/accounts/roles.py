@@ -1,14 +1,15 @@
 """The roles a person can hold in a work unit."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    KABAG = "KABAG", "Kepala Bagian"
-    KASUBBAG = "KASUBBAG", "Kepala Subbagian"
-    STAF = "STAF", "Staf"
-    ADMIN = "ADMIN", "Admin"
-    PEMANTAU = "PEMANTAU", "Pemantau"
+    KABAG = "KABAG", _("Kepala Bagian")
+    KASUBBAG = "KASUBBAG", _("Kepala Subbagian")
+    STAF = "STAF", _("Staf")
+    ADMIN = "ADMIN", _("Admin")
+    PEMANTAU = "PEMANTAU", _("Pemantau")
 
 
 # Who answers for whom: the superior notified when a step of this role runs late.

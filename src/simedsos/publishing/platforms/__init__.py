@@ -1,0 +1,1 @@
+"""What each platform accepts (limits as data) and how each one counts text."""
