@@ -12,5 +12,6 @@ urlpatterns = [
     path("sop/", include("simedsos.sop.urls")),
     path("audit/", include("simedsos.core.urls")),
     path("konten/", include("simedsos.content.urls")),
+    path("notifikasi/", include("simedsos.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
