@@ -189,13 +189,22 @@ class MemoFieldsMixin:
 
 
 class DisposeForm(MemoFieldsMixin, forms.Form):
-    title = forms.CharField(label="Judul konten", max_length=300)
+    title = forms.CharField(
+        label="Judul konten",
+        max_length=300,
+        error_messages={"required": "Judul konten wajib diisi."},
+    )
     instruction = forms.CharField(
         label="Petunjuk",
+        error_messages={"required": "Petunjuk pembuatan konten wajib diisi."},
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Apa yang harus dibuat, pesan utamanya, dan bahan yang dipakai.",
     )
-    content_type = forms.ChoiceField(label="Jenis konten", choices=ContentType.choices)
+    content_type = forms.ChoiceField(
+        label="Jenis konten",
+        choices=ContentType.choices,
+        error_messages={"required": "Pilih jenis konten."},
+    )
     priority = forms.ChoiceField(
         label="Sifat",
         choices=[(p.value, p.label) for p in ITEM_PRIORITIES],
