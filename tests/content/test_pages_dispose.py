@@ -24,9 +24,7 @@ def _payload(w, **overrides):
         "instruction": "Buat infografis pasal penting.",
         "content_type": "INFOGRAFIS",
         "priority": "SEGERA",
-        "deadline": (timezone.localtime() + datetime.timedelta(days=2)).strftime(
-            "%Y-%m-%dT%H:%M"
-        ),
+        "deadline": (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
         "target_accounts": [a.pk for a in w.accounts],
         "assignee": w.staf.pk,
         "lp_title_1": "UU Nomor 7 Tahun 2017",

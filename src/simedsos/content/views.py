@@ -6,6 +6,7 @@ fixed number of queries whatever the number of items, runs or publications.
 
 from __future__ import annotations
 
+import datetime
 import mimetypes
 from dataclasses import dataclass
 
@@ -328,7 +329,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=request.user,
                         publication=form.publication,
                         url=data["url"],
-                        went_live_at=data["went_live_at"],
+                        went_live_at=_within_minute(data["went_live_at"], item.created_at),
                         evidence=data["evidence"],
                     )
                 else:
@@ -390,6 +391,16 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
             "files_lost": request.method == "POST" and bool(request.FILES),
         },
     )
+
+
+def _within_minute(typed: datetime.datetime | None, floor: datetime.datetime):
+    """A time typed to the minute means any moment of that minute: one typed in the minute
+    the item was opened (posted right away) is read as not before the opening."""
+    if typed is None or typed.second or typed.microsecond:
+        return typed
+    if typed < floor < typed + datetime.timedelta(minutes=1):
+        return floor
+    return typed
 
 
 def _captions(revision: DraftRevision | None, publications: list[Publication]) -> list[tuple]:
