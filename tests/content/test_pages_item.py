@@ -210,3 +210,19 @@ def test_same_number_of_queries_with_1_and_30_runs_revisions_publications(client
     assert html.count("Revisi ") >= 31 and html.count("https://x.com/jdih/status/1") >= 30
     assert small == large
     assert large <= 30
+
+
+def test_admin_lists_items_of_its_units_read_only(client):
+    w = make_world()
+    item = dispose(w)
+    other = dispose(w, title="Lain")  # same unit
+    client.force_login(w.admin)
+    response = client.get("/admin/content/contentitem/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert item.title in html and other.title in html
+    assert client.get("/admin/content/contentitem/add/").status_code == 403
+    change = client.get(f"/admin/content/contentitem/{item.pk}/change/")
+    assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+    client.force_login(w.other["ADMIN"])
+    assert item.title not in client.get("/admin/content/contentitem/").content.decode()

@@ -242,13 +242,13 @@ class DisposeForm(MemoFieldsMixin, forms.Form):
             self.fields["target_accounts"].initial = [a.pk for a in accounts]
         for n in range(1, LEGAL_PRODUCT_ROWS + 1):
             self.fields[f"lp_title_{n}"] = forms.CharField(
-                label=f"Judul produk hukum {n}", required=False, max_length=500
+                label="Judul", required=False, max_length=500
             )
             self.fields[f"lp_number_{n}"] = forms.CharField(
-                label=f"Nomor produk hukum {n}", required=False, max_length=200
+                label="Nomor", required=False, max_length=200
             )
             self.fields[f"lp_url_{n}"] = forms.CharField(
-                label=f"Tautan produk hukum {n}", required=False, max_length=500
+                label="Tautan", required=False, max_length=500
             )
         self.add_memo_fields(memo_defaults)
 
@@ -257,6 +257,14 @@ class DisposeForm(MemoFieldsMixin, forms.Form):
             (n, self[f"lp_title_{n}"], self[f"lp_number_{n}"], self[f"lp_url_{n}"])
             for n in range(1, LEGAL_PRODUCT_ROWS + 1)
         ]
+
+    @property
+    def legal_open(self) -> bool:
+        """Show the legal-product rows when something was typed there or refused."""
+        if not self.is_bound:
+            return False
+        names = [f"lp_{part}_{n}" for part in ("title", "number", "url") for n in (1, 2, 3)]
+        return any(self.data.get(name) for name in names) or bool(self.non_field_errors())
 
     def legal_products(self) -> list[dict[str, str]]:
         data = self.cleaned_data
