@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "simedsos.core.context_processors.navigation",
+                "simedsos.notifications.context_processors.unread",
             ],
         },
     },

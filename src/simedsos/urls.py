@@ -17,5 +17,6 @@ urlpatterns = [
     # Short public URLs for the QR code on printed memos: no login.
     path("v/", memo_views.verify_lookup, name="memo_verify_lookup"),
     path("v/<str:code>/", memo_views.verify, name="memo_verify"),
+    path("notifikasi/", include("simedsos.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

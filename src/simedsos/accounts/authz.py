@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
 from simedsos.accounts.roles import Role
+from simedsos.core.request_context import request_memo
 
 
 class Action(StrEnum):
@@ -87,10 +88,33 @@ class Capacity:
 
 
 def capacities_of(user: User, on: datetime.date | None = None) -> list[Capacity]:
-    """Every capacity the user holds on the given day (today by default); own roles first."""
+    """Every capacity the user holds on the given day (today by default); own roles first.
+
+    Within a web request the answer is remembered (the header, the permission check and the
+    page's selector all ask); services that change roles call `forget_capacities()`.
+    """
     if not user.is_authenticated or not user.is_active:
         return []
     day = on or timezone.localdate()
+    memo = request_memo.get()
+    key = ("capacities", user.pk, day)
+    if memo is not None and key in memo:
+        return list(memo[key])
+    capacities = _load_capacities(user, day)
+    if memo is not None:
+        memo[key] = tuple(capacities)
+    return capacities
+
+
+def forget_capacities() -> None:
+    """Drop remembered capacities after a change of roles within the same request."""
+    memo = request_memo.get()
+    if memo is not None:
+        for key in [k for k in memo if k[0] == "capacities"]:
+            del memo[key]
+
+
+def _load_capacities(user: User, day: datetime.date) -> list[Capacity]:
     capacities = [
         Capacity(user=user, work_unit=m.work_unit, role=m.role)
         for m in Membership.objects.filter(user=user, is_active=True).select_related("work_unit")

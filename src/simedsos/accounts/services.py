@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simedsos.accounts.authz import Action, authorize
+from simedsos.accounts.authz import Action, authorize, forget_capacities
 from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
 from simedsos.accounts.roles import Role
 from simedsos.core.audit import audit_record
@@ -133,6 +133,7 @@ def user_create(
             capacity=capacity,
             after=_membership_snapshot(membership),
         )
+    forget_capacities()  # roles changed: re-read them in this request
     return user, password
 
 
@@ -176,6 +177,7 @@ def user_provision(
             work_unit=work_unit,
             after=_membership_snapshot(membership),
         )
+    forget_capacities()  # roles changed: re-read them in this request
     return user, password
 
 
@@ -207,6 +209,7 @@ def membership_grant(*, actor: User, user: User, work_unit: WorkUnit, role: str)
             before=before,
             after=_membership_snapshot(membership),
         )
+    forget_capacities()  # roles changed: re-read them in this request
     return membership
 
 
@@ -232,6 +235,7 @@ def membership_revoke(*, actor: User, membership: Membership) -> Membership:
             before=before,
             after=_membership_snapshot(membership),
         )
+    forget_capacities()  # roles changed: re-read them in this request
     return membership
 
 
@@ -311,6 +315,7 @@ def acting_assign(
             capacity=capacity,
             after=_acting_snapshot(assignment),
         )
+    forget_capacities()  # roles changed: re-read them in this request
     return assignment
 
 
@@ -347,6 +352,7 @@ def acting_end(
                 before=before,
             )
             assignment.delete()
+            forget_capacities()  # roles changed: re-read them in this request
             return None
         assignment.ends_on = day
         assignment.save(update_fields=["ends_on"])
@@ -358,4 +364,5 @@ def acting_end(
             before=before,
             after=_acting_snapshot(assignment),
         )
+    forget_capacities()  # roles changed: re-read them in this request
     return assignment

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from simedsos.core.request_context import client_address
+from simedsos.core.request_context import client_address, request_memo
 
 
 class RequestContextMiddleware:
@@ -17,9 +17,11 @@ class RequestContextMiddleware:
         # REMOTE_ADDR is the peer; behind a reverse proxy, gunicorn's forwarded-allow-ips
         # decides whether it may be replaced by the proxy's header.
         token = client_address.set(request.META.get("REMOTE_ADDR") or None)
+        memo_token = request_memo.set({})
         try:
             return self.get_response(request)
         finally:
+            request_memo.reset(memo_token)
             client_address.reset(token)
 
 
