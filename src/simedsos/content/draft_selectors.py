@@ -121,23 +121,24 @@ def review_data(user: User, item_id: int) -> ReviewData:
     )
     if item is None:
         raise Http404("Konten tidak ditemukan.")
-    _check_visible(user, item)
+    step = item.current_step
+    at_review = step is not None and step.action == Act.REVIEW
+    # Whoever may act on the review step may see the item: one capacity lookup, not two.
+    step_capacity = (
+        find_capacity(user, Action.STEP_ACT, item.work_unit, roles=frozenset({step.actor_role}))
+        if at_review
+        else None
+    )
+    if step_capacity is None:
+        _check_visible(user, item)
     latest_two = list(_revisions_queryset().filter(item=item).order_by("-number")[:2])
     revision = latest_two[0] if latest_two else None
     previous = latest_two[1] if len(latest_two) > 1 else None
     ids = {entry.get("media_id") for rev in latest_two for entry in (rev.media or [])} - {None}
     media_by_id = {m.pk: m for m in DraftMedia.objects.filter(pk__in=ids)} if ids else {}
-    step = item.current_step
-    at_review = step is not None and step.action == Act.REVIEW
     run = open_run(item) if at_review else None
     own = revision is not None and revision.submitted_by_id == user.pk
-    may_decide = (
-        at_review
-        and revision is not None
-        and not own
-        and find_capacity(user, Action.STEP_ACT, item.work_unit, roles=frozenset({step.actor_role}))
-        is not None
-    )
+    may_decide = at_review and revision is not None and not own and step_capacity is not None
     return ReviewData(
         item=item,
         revision=revision,
