@@ -91,9 +91,14 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  // The same markup as the server's status partial (_autosave_status.html).
   function show(message, state) {
-    status.textContent = message;
-    status.className = "autosave-status autosave-" + state;
+    var span = document.createElement("span");
+    span.className = "autosave-state autosave-" + state;
+    span.dataset.state = state;
+    if (state !== "dirty") span.setAttribute("role", "alert");
+    span.textContent = message;
+    status.replaceChildren(span);
     form.dataset.state = state;
   }
 
