@@ -173,7 +173,7 @@ def test_preview_counts_by_each_platform_and_shows_issues(staf_client, world, it
     response = staf_client.post(url, autosave_data(0, "a" * 2300, hashtags="", links=""), **HTMX)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "2300 / 2200 karakter" in body  # Instagram's caption limit
+    assert "2.300 / 2.200 karakter" in body  # Instagram's caption limit
     assert "Instagram: keterangan 2.300 dari 2.200 karakter" in body
     assert "Instagram: unggahan wajib disertai media" in body
     assert 'class="counter over"' in body

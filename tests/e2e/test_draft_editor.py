@@ -73,7 +73,7 @@ def test_autosave_preview_and_a_stale_version(login):
     assert Draft.objects.get(item=item).caption == "a" * 2300
     # The live preview counts by Instagram's rule against its limit.
     counter = page.locator("[data-platform=INSTAGRAM] .counter")
-    counter.filter(has_text="2300 / 2200").wait_for()
+    counter.filter(has_text="2.300 / 2.200").wait_for()
     assert "over" in counter.get_attribute("class")
 
     # Another tab saves meanwhile: this tab's next save is refused, the typed text stays.

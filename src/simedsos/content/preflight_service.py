@@ -121,6 +121,19 @@ class PlatformPreview:
     def blocking(self) -> bool:
         return any(issue.blocking for issue in self.issues)
 
+    @property
+    def count_label(self) -> str:
+        return _thousands(self.count)
+
+    @property
+    def limit_label(self) -> str:
+        return _thousands(self.limit) if self.limit is not None else ""
+
+
+def _thousands(n: int) -> str:
+    """2200 -> "2.200", as Indonesian writes numbers (and as the preflight messages do)."""
+    return f"{n:,}".replace(",", ".")
+
 
 @dataclass(frozen=True)
 class Preflight:
