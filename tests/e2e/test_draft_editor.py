@@ -100,6 +100,9 @@ def test_autosave_preview_and_a_stale_version(login):
     assert caption(page).input_value() == "Dari tab lain"
     page.get_by_role("button", name="Pulihkan teks yang belum tersimpan").click()
     assert caption(page).input_value() == "Ketikan tab ini"
+    # Restoring saves on top of the server's version; let it land before the test ends.
+    page.wait_for_selector("#autosave-status .autosave-saved")
+    assert Draft.objects.get(item=item).caption == "Ketikan tab ini"
 
 
 def test_expired_session_keeps_the_text_until_signed_in_again(login):
