@@ -172,9 +172,34 @@ def dispose(world: World, **overrides: Any):
     return item_dispose(**kwargs)
 
 
+def image_upload(
+    name: str = "infografis.jpg", size: tuple[int, int] = (1080, 1080)
+) -> SimpleUploadedFile:
+    """A real JPEG (media are checked by content): square fits every platform's ratio."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (122, 14, 14)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def add_image(world: World, item, alt_text: str = "Infografis pasal UU Pemilu", **kwargs):
+    from simedsos.content.media_services import media_add, media_update
+
+    media = media_add(actor=world.staf, item=item, upload=image_upload(**kwargs))
+    if alt_text:
+        media = media_update(actor=world.staf, media=media, alt_text=alt_text)
+    return media
+
+
 def write_draft(world: World, item, caption: str = "Kenali UU Pemilu #JDIH"):
     from simedsos.content.services import draft_save
 
+    # Instagram (a target of the world) refuses a post without media: add one image.
+    if not item.media.filter(removed=False).exists():
+        add_image(world, item)
     draft = item.draft
     draft.refresh_from_db()
     return draft_save(

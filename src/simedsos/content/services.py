@@ -426,11 +426,10 @@ def draft_save(
 
 
 def _blocking_preflight_issues(item: ContentItem) -> list[str]:
-    """Problems that must stop a submission (per-platform preflight, media checks).
+    """Problems that must stop a submission (per-platform preflight, media checks)."""
+    from simedsos.content.preflight_service import blocking_messages
 
-    Seam: the preflight module replaces this; until then nothing blocks beyond the caption.
-    """
-    return []
+    return blocking_messages(item)
 
 
 def draft_submit(

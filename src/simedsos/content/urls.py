@@ -3,6 +3,7 @@
 from django.urls import path
 
 from simedsos.content import views
+from simedsos.content.draft_urls import urlpatterns as draft_urlpatterns
 
 app_name = "content"
 urlpatterns = [
@@ -19,3 +20,5 @@ urlpatterns = [
     path("<int:pk>/bukti/<int:file_pk>/", views.evidence_file, name="evidence"),
     path("<int:pk>/media/<int:file_pk>/", views.media_file, name="media"),
 ]
+# The draft editor, submission and review pages (content/draft_urls.py).
+urlpatterns += draft_urlpatterns
