@@ -105,3 +105,13 @@ def test_passwords_are_not_written_to_files(tmp_path, settings):
             text = path.read_bytes()
             for password in passwords.values():
                 assert password.encode() not in text, path
+
+
+def test_demo_unit_has_social_accounts_to_dispose_to():
+    from simedsos.publishing.models import SocialAccount
+
+    run_demo()
+    run_demo()  # idempotent
+    accounts = SocialAccount.objects.filter(work_unit__code="62", is_active=True)
+    assert {a.platform for a in accounts} == {"INSTAGRAM", "FACEBOOK", "X", "YOUTUBE"}
+    assert accounts.count() == 4

@@ -17,6 +17,7 @@ from simedsos.accounts.models import DEFAULT_MEMO_NUMBER_TEMPLATE, User, WorkUni
 from simedsos.accounts.roles import Role
 from simedsos.accounts.services import user_provision
 from simedsos.core.audit import audit_record
+from simedsos.publishing.models import SocialAccount
 
 KABAG_JABATAN = (
     "Kepala Bagian Teknis Penyelenggaraan Pemilu, Partisipasi dan Hubungan Masyarakat, "
@@ -83,6 +84,30 @@ ALREADY_THERE = "Pengguna demo sudah ada; kata sandi ditampilkan saat pertama di
 RESET_HINT = "Untuk mengganti kata sandi salah satunya: simedsos changepassword <username>"
 
 
+# (platform, name, handle, profile URL) of the demo unit's accounts.
+DEMO_SOCIAL_ACCOUNTS = [
+    (
+        "INSTAGRAM",
+        "JDIH KPU Kalimantan Tengah",
+        "jdihkpukalteng",
+        "https://www.instagram.com/jdihkpukalteng/",
+    ),
+    (
+        "FACEBOOK",
+        "JDIH KPU Provinsi Kalimantan Tengah",
+        "jdihkpukalteng",
+        "https://www.facebook.com/jdihkpukalteng",
+    ),
+    ("X", "JDIH KPU Kalteng", "jdihkpukalteng", "https://x.com/jdihkpukalteng"),
+    (
+        "YOUTUBE",
+        "JDIH KPU Kalimantan Tengah",
+        "@jdihkpukalteng",
+        "https://www.youtube.com/@jdihkpukalteng",
+    ),
+]
+
+
 class Command(BaseCommand):
     help = "Menyiapkan data demo: satuan kerja, SOP bawaan, dan satu pengguna untuk tiap peran."
 
@@ -91,6 +116,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         units = self._units()
         call_command("simedsos_seed", verbosity=verbosity)
+        self._social_accounts(units["62"])
         created = self._users(units)
         if created:
             self._print_passwords(created)
@@ -125,6 +151,26 @@ class Command(BaseCommand):
                     self.stdout.write(f"Satuan kerja dibuat: {unit.code} {unit.name}")
             units[spec.code] = unit
         return units
+
+    def _social_accounts(self, unit: WorkUnit) -> None:
+        """The unit's accounts, so a disposition has targets from the first login. They start
+        unconnected: publishing is by hand until an Admin connects them."""
+        for platform, name, handle, url in DEMO_SOCIAL_ACCOUNTS:
+            with transaction.atomic():
+                account, created = SocialAccount.objects.get_or_create(
+                    work_unit=unit,
+                    platform=platform,
+                    handle=handle,
+                    defaults={"name": name, "profile_url": url},
+                )
+                if created:
+                    audit_record(
+                        actor=None,
+                        action="social_account.create",
+                        obj=account,
+                        work_unit=unit,
+                        after={"platform": platform, "handle": handle},
+                    )
 
     def _users(self, units: dict[str, WorkUnit]) -> list[tuple[DemoUser, str]]:
         existing = set(
