@@ -1,0 +1,6 @@
+"""URLs of the report pages."""
+
+from django.urls import path
+
+app_name = "reports"
+urlpatterns: list = []
