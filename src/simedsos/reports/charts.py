@@ -20,6 +20,8 @@ VALUE_WIDTH = 70
 ROW = 26
 BAR = 16
 TOP = 8
+FILL = "#0b5394"
+OVER = "#a00000"  # a bar beyond its standard
 
 _ids = itertools.count(1)
 
@@ -45,7 +47,7 @@ def bar_chart(*, title: str, bars: list[Bar], marker_label: str = "") -> SafeStr
     )
     parts = [
         f'<svg class="chart" id="{chart_id}" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" font-size="11" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description or "—")}</desc>',
@@ -57,7 +59,7 @@ def bar_chart(*, title: str, bars: list[Bar], marker_label: str = "") -> SafeStr
         )
     for index, b in enumerate(bars):
         y = TOP + index * ROW
-        label = b.label if len(b.label) <= 32 else b.label[:31] + "…"
+        label = b.label if len(b.label) <= 28 else b.label[:27] + "…"
         parts.append("<g>")
         parts.append(
             f"<title>{escape(b.label)}: {escape(b.text)}"
@@ -70,16 +72,18 @@ def bar_chart(*, title: str, bars: list[Bar], marker_label: str = "") -> SafeStr
         )
         width = plot * (b.value or 0) / top
         if b.value:
-            css = "chart-bar chart-bar--over" if b.marker and b.value > b.marker else "chart-bar"
+            over = bool(b.marker and b.value > b.marker)
+            css = "chart-bar chart-bar--over" if over else "chart-bar"
+            # Colours as attributes: WeasyPrint (the PDF) does not apply CSS to SVG shapes.
             parts.append(
                 f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR}" '
-                f'class="{css}"/>'
+                f'class="{css}" fill="{OVER if over else FILL}"/>'
             )
         if b.marker:
             mx = LABEL_WIDTH + plot * b.marker / top
             parts.append(
                 f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{y - 3}" y2="{y + BAR + 3}" '
-                f'class="chart-marker"/>'
+                f'class="chart-marker" stroke="#1a1a1a" stroke-width="2" stroke-dasharray="3 2"/>'
             )
         parts.append(
             f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + BAR - 3}" '

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -131,9 +132,25 @@ def report_xlsx(report: Report) -> bytes:
     return buffer.getvalue()
 
 
+# WeasyPrint ignores CSS fill/stroke on SVG shapes, so the flowchart symbols get them as
+# attributes in the PDF (the page keeps its stylesheet).
+_SYMBOL_PAINT = {
+    "<rect ": '<rect fill="#ffffff" stroke="#1a1a1a" stroke-width="1.6" ',
+    "<polygon ": '<polygon fill="#fffbe6" stroke="#1a1a1a" stroke-width="1.6" ',
+}
+
+
 def sop_document_pdf(*, version: SopVersion) -> bytes:
     """The official SOP document (identity grid and flowchart table), as the page shows it."""
+    with translation.override("id"):
+        body = render_to_string("sop/_document.html", {"doc": sop_document(version=version)})
+    for plain, painted in _SYMBOL_PAINT.items():
+        body = body.replace(plain, painted)
     return render_pdf(
         "reports/pdf/sop_document.html",
-        {"doc": sop_document(version=version), "document_css": static_text("sop/document.css")},
+        {
+            "version": version,
+            "body": mark_safe(body),  # noqa: S308 - our own rendered template
+            "document_css": static_text("sop/document.css"),
+        },
     )

@@ -22,7 +22,15 @@ from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Q, Subque
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from simedsos.accounts.authz import Action, authorize, visible_unit_ids
+from simedsos.accounts.authz import (
+    ACTION_LABELS,
+    GRANTS,
+    Action,
+    AuthorizationError,
+    Capacity,
+    authorize,
+    capacities_of,
+)
 from simedsos.accounts.models import User, WorkUnit
 from simedsos.content.models import ContentItem, ContentType, StepRun
 from simedsos.publishing.models import PlatformChoice, Publication
@@ -385,9 +393,15 @@ class Report:
         return sorted(numbers)
 
 
-def report_build(*, unit: WorkUnit, period: Period) -> Report:
-    """Every figure of the report for `unit` (no authorization: callers check)."""
-    children = list(WorkUnit.objects.filter(parent=unit).order_by("code"))
+def report_build(
+    *, unit: WorkUnit, period: Period, children: list[WorkUnit] | None = None
+) -> Report:
+    """Every figure of the report for `unit` (no authorization: callers check).
+
+    `children` (the units directly below, by code) saves a query when the caller has them.
+    """
+    if children is None:
+        children = list(WorkUnit.objects.filter(parent=unit).order_by("code"))
     unit_ids = [unit.pk, *(c.pk for c in children)]
     all_steps = step_figures(unit_ids=unit_ids, period=period)
     all_items = item_figures(unit_ids=unit_ids, period=period)
@@ -411,12 +425,36 @@ def report_build(*, unit: WorkUnit, period: Period) -> Report:
     return report
 
 
-def report_for(*, user: User, unit: WorkUnit, period: Period) -> Report:
-    authorize(user, Action.REPORT_VIEW, unit)
-    return report_build(unit=unit, period=period)
+def report_for(
+    *, user: User, unit: WorkUnit, period: Period, units: list[WorkUnit] | None = None
+) -> Report:
+    """The report, after checking that `user` may read it.
+
+    `units` is `report_units(user=user)` when the caller has it: the unit must be among
+    them (the same rule as `authorize`, read-down included) and its children come from it.
+    """
+    if units is None:
+        authorize(user, Action.REPORT_VIEW, unit)
+        return report_build(unit=unit, period=period)
+    if unit.pk not in {u.pk for u in units}:
+        raise AuthorizationError(
+            f"Anda tidak berwenang {ACTION_LABELS[Action.REPORT_VIEW]} di {unit.name}."
+        )
+    # Read-down reaches every unit below a visible one, so its children are in `units`.
+    children = [u for u in units if u.parent_id == unit.pk]
+    return report_build(unit=unit, period=period, children=children)
 
 
-def report_units(*, user: User) -> list[WorkUnit]:
-    """Units whose reports the user may read (own units and, read-down, those below)."""
-    ids = visible_unit_ids(user, Action.REPORT_VIEW)
-    return list(WorkUnit.objects.filter(pk__in=ids).order_by("code"))
+def report_units(*, user: User, capacities: list[Capacity] | None = None) -> list[WorkUnit]:
+    """Units whose reports the user may read (own units and, read-down, those below), in one
+    query after the capacities."""
+    granted, reaches_down = GRANTS[Action.REPORT_VIEW]
+    if capacities is None:
+        capacities = capacities_of(user)
+    own = {c.work_unit.pk for c in capacities if c.role in granted}
+    if not own:
+        return []
+    where = Q(pk__in=own)
+    if reaches_down:
+        where |= Q(parent_id__in=own) | Q(parent__parent_id__in=own)
+    return list(WorkUnit.objects.filter(where).order_by("code"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from simedsos.reports.selectors import Report, StepFigures
 
@@ -67,6 +68,13 @@ class Table:
             for row in self.rows
         ]
 
+    def cells(self) -> list[list[tuple[str, bool]]]:
+        """(text, is_number) of every cell: numbers are right-aligned on the page and PDF."""
+        return [
+            [(text, self.kind_at(r, c) != TEXT) for c, text in enumerate(row)]
+            for r, row in enumerate(self.text_rows())
+        ]
+
     def kind_at(self, row_index: int, column_index: int) -> str:
         if self.row_kinds is not None and column_index > 0:
             return self.row_kinds[row_index]
@@ -84,7 +92,7 @@ def steps_table(report: Report) -> Table:
         key="langkah",
         title=_("Waktu per langkah SOP"),
         columns=[
-            Column(_("No"), INT),
+            Column(pgettext("nomor urut", "No"), INT),
             Column(_("Kegiatan")),
             Column(_("Waktu baku (menit)"), INT),
             Column(_("Jumlah"), INT),

@@ -15,12 +15,13 @@ from simedsos.sop import selectors as sop_selectors
 
 
 def _form(request: HttpRequest) -> tuple[ReportForm, list]:
-    units = selectors.report_units(user=request.user)
+    capacities = capacities_of(request.user)
+    units = selectors.report_units(user=request.user, capacities=capacities)
     if request.GET.get("unit"):
         form = ReportForm(request.GET, units=units)
     else:
         # Default: the user's own unit (the first where they may read reports), this semester.
-        own = [c.work_unit.pk for c in capacities_of(request.user)]
+        own = [c.work_unit.pk for c in capacities]
         default = next((u for u in units if u.pk in own), units[0] if units else None)
         period = selectors.Period.current_semester()
         form = ReportForm(
@@ -40,7 +41,9 @@ def _report(request: HttpRequest):
         raise AuthorizationError("Anda tidak berwenang melihat laporan.")
     if not form.is_valid():
         return form, None
-    report = selectors.report_for(user=request.user, unit=form.unit_obj, period=form.period)
+    report = selectors.report_for(
+        user=request.user, unit=form.unit_obj, period=form.period, units=units
+    )
     return form, report
 
 
