@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
 
-from simedsos.accounts.authz import GRANTS, Action, authorize, capacities_of, visible_unit_ids
+from simedsos.accounts.authz import (
+    GRANTS,
+    Action,
+    Capacity,
+    authorize,
+    capacities_of,
+    visible_unit_ids,
+)
 from simedsos.accounts.models import User
 from simedsos.monev.models import Evaluation, Monitoring
 from simedsos.sop.models import SopVersion
@@ -20,14 +27,17 @@ class OverviewRow:
     can_assess: bool
 
 
-def assess_unit_ids(user: User) -> set[int]:
+def assess_unit_ids(user: User, capacities: list[Capacity] | None = None) -> set[int]:
     granted, _down = GRANTS[Action.MONEV_ASSESS]
-    return {c.work_unit.pk for c in capacities_of(user) if c.role in granted}
+    if capacities is None:
+        capacities = capacities_of(user)
+    return {c.work_unit.pk for c in capacities if c.role in granted}
 
 
 def monev_overview(*, user: User, year: int, half: int) -> list[OverviewRow]:
     """Every non-draft SOP version the user may read about, with that semester's forms."""
-    unit_ids = visible_unit_ids(user, Action.REPORT_VIEW)
+    capacities = capacities_of(user)
+    unit_ids = visible_unit_ids(user, Action.REPORT_VIEW, capacities=capacities)
     versions = list(
         SopVersion.objects.filter(sop__work_unit_id__in=unit_ids)
         .exclude(status=SopVersion.Status.DRAFT)
@@ -43,7 +53,7 @@ def monev_overview(*, user: User, year: int, half: int) -> list[OverviewRow]:
         e.sop_version_id: e
         for e in Evaluation.objects.filter(sop_version_id__in=ids, year=year, half=half)
     }
-    assess = assess_unit_ids(user)
+    assess = assess_unit_ids(user, capacities)
     return [
         OverviewRow(
             version=v,
