@@ -170,6 +170,10 @@ def test_monitoring_page_pdf_and_sign_through_the_page(client, data):
     # A Pemantau reads, cannot change.
     client.force_login(w.pemantau)
     assert client.get(reverse("monev:monitoring", args=[m.pk])).status_code == 200
+    # A signed form is not changed by a second post (explained, not an error page).
+    client.force_login(w.kabag)
+    response = client.post(reverse("monev:monitoring", args=[m.pk]), form, follow=True)
+    assert "sudah ditandatangani" in response.content.decode()
     client.force_login(w.other[Role.KABAG])
     assert client.get(reverse("monev:monitoring", args=[m.pk])).status_code == 403
 
@@ -237,6 +241,11 @@ def test_evaluation_pages_and_pdf(client, data):
     response = client.post(url, post)
     assert response.status_code == 302
     evaluation = Evaluation.objects.get()
+    # Staff may not change it.
+    client.force_login(w.pemantau)
+    refused = client.post(reverse("monev:evaluation", args=[evaluation.pk]), post)
+    assert refused.status_code == 403
+    client.force_login(w.kabag)
     response = client.post(
         reverse("monev:evaluation", args=[evaluation.pk]), {**post, "aksi": "tandatangani"}
     )

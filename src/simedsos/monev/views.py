@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from simedsos.accounts.authz import ACTION_LABELS, Action, AuthorizationError
 from simedsos.monev import exports, selectors, services
 from simedsos.monev.forms import EvaluationForm, MonitoringForm, SemesterForm
 from simedsos.reports.selectors import semester_label
@@ -26,6 +27,15 @@ def _semester(request: HttpRequest) -> tuple[int, int]:
     if today.month <= 6:
         return today.year - 1, 2
     return today.year, 1
+
+
+def _refuse_post(request: HttpRequest, form) -> None:
+    """A change to a signed form is explained; one by someone without the right is refused."""
+    if not form.is_signed:
+        raise AuthorizationError(
+            f"Anda tidak berwenang {ACTION_LABELS[Action.MONEV_ASSESS]} di {form.work_unit.name}."
+        )
+    messages.error(request, _("Formulir ini sudah ditandatangani dan tidak dapat diubah."))
 
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
@@ -73,6 +83,9 @@ def monitoring_prefill(request: HttpRequest) -> HttpResponse:
 def monitoring(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.monitoring_get(user=request.user, pk=pk)
     can_assess = not item.is_signed and item.work_unit_id in selectors.assess_unit_ids(request.user)
+    if request.method == "POST" and not can_assess:
+        _refuse_post(request, item)
+        return redirect("monev:monitoring", pk=item.pk)
     form = MonitoringForm(request.POST or None, rows=item.row_list)
     if request.method == "POST" and can_assess and form.is_valid():
         try:
@@ -152,6 +165,9 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.evaluation_get(user=request.user, pk=pk)
     assess = selectors.assess_unit_ids(request.user)
     can_assess = not item.is_signed and item.work_unit_id in assess
+    if request.method == "POST" and not can_assess:
+        _refuse_post(request, item)
+        return redirect("monev:evaluation", pk=item.pk)
     form = EvaluationForm(request.POST or None, evaluation=item)
     if request.method == "POST" and can_assess and form.is_valid():
         try:
