@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "simedsos.publishing",
     "simedsos.notifications",
     "simedsos.worktime",
+    "simedsos.reports",
+    "simedsos.monev",
 ]
 
 MIDDLEWARE = [

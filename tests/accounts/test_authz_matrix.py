@@ -37,6 +37,9 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     # The SOP step's actor role narrows this further in the engine; PEMANTAU never acts.
     "step.act": ({K, S, T, A}, set()),
     "memo.rerender": ({A}, set()),
+    # Staff do the work the reports measure; reading them is for heads, Admin and auditors.
+    "report.view": ({K, S, A, P}, {K, S, A, P}),
+    "monev.assess": ({K, A}, set()),
 }
 
 # Where the target unit lies, seen from a user whose role is in the province.

@@ -33,6 +33,8 @@ class Action(StrEnum):
     # Acting on an SOP step; services narrow it with roles={step.actor_role}.
     STEP_ACT = "step.act"
     MEMO_RERENDER = "memo.rerender"
+    REPORT_VIEW = "report.view"
+    MONEV_ASSESS = "monev.assess"
 
 
 ALL_ROLES = frozenset(Role)
@@ -50,6 +52,11 @@ GRANTS: dict[Action, tuple[frozenset[str], bool]] = {
     Action.CONTENT_VIEW: (ALL_ROLES, True),
     Action.STEP_ACT: (frozenset({Role.KABAG, Role.KASUBBAG, Role.STAF, Role.ADMIN}), False),
     Action.MEMO_RERENDER: (frozenset({Role.ADMIN}), False),
+    Action.REPORT_VIEW: (
+        frozenset({Role.KABAG, Role.KASUBBAG, Role.ADMIN, Role.PEMANTAU}),
+        True,
+    ),
+    Action.MONEV_ASSESS: (frozenset({Role.KABAG, Role.ADMIN}), False),
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -64,6 +71,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CONTENT_VIEW: "melihat konten",
     Action.STEP_ACT: "menjalankan langkah SOP",
     Action.MEMO_RERENDER: "membuat ulang PDF nota dinas",
+    Action.REPORT_VIEW: "melihat laporan",
+    Action.MONEV_ASSESS: "menilai penerapan SOP",
 }
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MonevConfig(AppConfig):
+    name = "simedsos.monev"
+    verbose_name = "Monitoring dan evaluasi SOP"
