@@ -478,11 +478,12 @@ def generate(size: int, *, seed: int = 1176) -> dict:
 
     kalteng = next(u for u in units if u.code == "62")
     staf = people[kalteng.pk]["STAF"][0]
+    # The item page's probe: a finished item with a return (the longest history), else any.
+    mine = ContentItem.objects.filter(work_unit=kalteng).order_by("-id")
     sample = (
-        ContentItem.objects.filter(work_unit=kalteng, status="PUBLISHED", return_count__gt=0)
-        .order_by("-id")
-        .values_list("pk", flat=True)
-        .first()
+        mine.filter(status="PUBLISHED", return_count__gt=0).values_list("pk", flat=True).first()
+        or mine.filter(status="PUBLISHED").values_list("pk", flat=True).first()
+        or ContentItem.objects.order_by("-id").values_list("pk", flat=True).first()
     )
     totals = {
         "units": len(units),
