@@ -383,7 +383,24 @@ class _Writer:
         return written
 
 
-def generate(size: int, *, seed: int = 1176) -> dict:
+class World:
+    """The fixed part of the data set (units, people, accounts, SOPs) and memo counters."""
+
+    def __init__(self, units, people, accounts, sops, products):
+        self.units, self.people, self.accounts = units, people, accounts
+        self.sops, self.products = sops, products
+        self.numbers = _Numbers()
+
+
+def setup(rng: random.Random) -> World:
+    units = _units()
+    return World(units, _people(units), _accounts(units), _sops(units), _legal_products(units))
+
+
+def add_items(world: World, size: int, rng: random.Random, *, units: list | None = None) -> int:
+    """Add `size` content items with their history (spread over `units`, default all);
+    returns the rows written. Can be called again to grow the same data set (the query-count
+    tests do)."""
     from django.core.management.color import no_style
     from django.db import connection, transaction
     from django.utils import timezone
@@ -400,22 +417,7 @@ def generate(size: int, *, seed: int = 1176) -> dict:
     from simedsos.memos.models import Memo, MemoSequence
     from simedsos.publishing.models import Publication
 
-    if ContentItem.objects.exists():
-        raise SystemExit("Basis data ini sudah berisi konten: pakai basis data kosong.")
-    rng = random.Random(seed)
-    started = time.perf_counter()
-    timings: dict[str, float] = {}
-
-    with transaction.atomic():
-        units = _units()
-        people = _people(units)
-        accounts = _accounts(units)
-        sops = _sops(units)
-        products = _legal_products(units)
-    timings["setup_s"] = round(time.perf_counter() - started, 2)
-
     now = timezone.now()
-    numbers = _Numbers()
     statuses = [s for s, _ in STATUS_MIX]
     weights = [w for _, w in STATUS_MIX]
     models = [
@@ -438,6 +440,7 @@ def generate(size: int, *, seed: int = 1176) -> dict:
     # Oldest first so that ids grow with time, as they do in a live system.
     moments = sorted(recent - span * rng.random() ** 1.3 for _ in range(size))
     written = 0
+    w = world
     for chunk_start in range(0, size, CHUNK * 2):
         chunk = moments[chunk_start : chunk_start + CHUNK * 2]
         for opened in chunk:
@@ -445,12 +448,12 @@ def generate(size: int, *, seed: int = 1176) -> dict:
                 rng,
                 opened,
                 now,
-                units,
-                people,
-                accounts,
-                sops,
-                products,
-                numbers,
+                units or w.units,
+                w.people,
+                w.accounts,
+                w.sops,
+                w.products,
+                w.numbers,
                 writers,
                 statuses,
                 weights,
@@ -460,17 +463,45 @@ def generate(size: int, *, seed: int = 1176) -> dict:
             # and at the end of each statement on PostgreSQL.
             for model in models:
                 written += writers[model].flush()
-        print(f"  {chunk_start + len(chunk):>7} konten", file=sys.stderr, flush=True)
+        if size >= CHUNK:
+            print(f"  {chunk_start + len(chunk):>7} konten", file=sys.stderr, flush=True)
     with transaction.atomic():
+        MemoSequence.objects.all().delete()
         MemoSequence.objects.bulk_create(
             [
                 MemoSequence(work_unit_id=unit_id, kind="ND", year=year, last_number=last)
-                for (unit_id, year), last in numbers.last.items()
+                for (unit_id, year), last in w.numbers.last.items()
             ]
         )
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
+    return written
+
+
+def generate(size: int, *, seed: int = 1176) -> dict:
+    from django.db import connection, transaction
+
+    from simedsos.content.models import (
+        ContentItem,
+        DraftRevision,
+        Review,
+        StepRun,
+    )
+    from simedsos.memos.models import Memo
+    from simedsos.publishing.models import Publication
+
+    if ContentItem.objects.exists():
+        raise SystemExit("Basis data ini sudah berisi konten: pakai basis data kosong.")
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    with transaction.atomic():
+        world = setup(rng)
+    timings["setup_s"] = round(time.perf_counter() - started, 2)
+    written = add_items(world, size, rng)
+    units, people = world.units, world.people
     timings["items_s"] = round(time.perf_counter() - started - timings["setup_s"], 2)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
