@@ -325,6 +325,7 @@ def run() -> dict:
             path.write_text(json.dumps(results[db], indent=2, ensure_ascii=False) + "\n")
             files.append(str(path.relative_to(PROJECT_DIR)))
     elapsed = round(time.perf_counter() - started, 1)
+    machine["load_average_at_end"] = os.getloadavg()
     summary = RESULTS_DIR / f"{today}-summary.md"
     summary.write_text(summarize(results, machine, sizes, elapsed, skipped))
     files.append(str(summary.relative_to(PROJECT_DIR)))
@@ -352,7 +353,9 @@ def summarize(results: dict, machine: dict, sizes: list[int], elapsed: float, sk
         f"# Bench summary — {datetime.date.today().isoformat()}",
         "",
         f"Machine: {machine['cores']} cores ({machine['cpu']}), {machine['memory_gb']} GB memory, "
-        f"{machine['os']}; load average at start {machine['load_average_at_start']}.",
+        f"{machine['os']}; load average at start {_load(machine['load_average_at_start'])}, "
+        f"at end {_load(machine.get('load_average_at_end'))} (above the core count means "
+        "other work shared the machine and the figures are pessimistic).",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()) + ".",
         f"Server: gunicorn gthread, {WEB_WORKERS} workers x {WEB_THREADS} threads, DEBUG off, "
         "sessions in the database; load generator: a second process on 127.0.0.1 "
@@ -433,6 +436,10 @@ def summarize(results: dict, machine: dict, sizes: list[int], elapsed: float, sk
         "",
     ]
     return "\n".join(lines)
+
+
+def _load(values) -> str:
+    return " / ".join(f"{v:.1f}" for v in values) if values else "?"
 
 
 def sizes_str(sizes: list[int]) -> list[str]:
