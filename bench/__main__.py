@@ -1,4 +1,5 @@
-"""Run benchmarks: `python -m bench [name ...]` (default: every bench/*.py module).
+"""Run benchmarks: `python -m bench [--size N[,N]] [--db sqlite,postgresql] [name ...]`
+(default: every bench/*.py module that has a run(); --size/--db set BENCH_SIZES/BENCH_DBS).
 
 Each module exposes run() -> dict of results; the runner writes them to
 bench/results/<date>-<name>.json and prints them.
@@ -19,6 +20,18 @@ RESULTS_DIR = BENCH_DIR / "results"
 
 
 def main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--size", help="data set sizes, e.g. 1000,100000")
+    parser.add_argument("--db", help="databases, e.g. sqlite,postgresql")
+    parser.add_argument("names", nargs="*")
+    args = parser.parse_args(argv)
+    if args.size:
+        os.environ["BENCH_SIZES"] = args.size
+    if args.db:
+        os.environ["BENCH_DBS"] = args.db
+    argv = args.names
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "simedsos.settings")
     import django
 
@@ -30,6 +43,8 @@ def main(argv: list[str]) -> int:
     today = datetime.date.today().isoformat()
     for name in names:
         module = importlib.import_module(f"bench.{name}")
+        if not hasattr(module, "run"):  # a helper (e.g. the data set generator)
+            continue
         print(f"== {name}", flush=True)
         result = module.run()
         result = {"benchmark": name, "date": today, **result}

@@ -3,12 +3,15 @@ command (migrate, createsuperuser, ...)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 
-SUBCOMMAND_ALIASES = {"worker": "db_worker"}
+SUBCOMMAND_ALIASES = {"worker": "db_worker"}  # `worker` itself goes through worker()
 
 
 def _django_setup() -> None:
@@ -75,6 +78,70 @@ def serve(argv: list[str]) -> int:
             child.wait(timeout=30)
 
 
+def periodic_jobs() -> list[tuple[str, Callable[[], int]]]:
+    """The checks the worker runs on a timer: (what it is, in Indonesian; the function).
+
+    Each is idempotent (notifications are de-duplicated), so several workers may run them.
+    """
+    from simedsos.content.overdue import overdue_sweep
+    from simedsos.monev.services import monev_reminders_due
+
+    return [
+        ("langkah terlambat", overdue_sweep),
+        ("pengingat monev SOP", monev_reminders_due),
+    ]
+
+
+def sweep_loop(*, interval: float, stop: threading.Event, runs: int | None = None) -> None:
+    """Run the periodic checks every `interval` seconds until `stop` is set.
+
+    A failing check is logged and retried at the next tick: one bad row or a database hiccup
+    must not stop the reminders for good, nor the other checks. Several workers may sweep at
+    once; each check claims its rows in its own transactions, so nobody is notified twice.
+    """
+    from django.db import close_old_connections, connection
+
+    log = logging.getLogger("simedsos.sweep")
+    jobs = periodic_jobs()
+    done = 0
+    while not stop.is_set():
+        for label, job in jobs:
+            try:
+                close_old_connections()
+                count = job()
+                if count:
+                    log.info("Sapuan %s: %d ditangani.", label, count)
+            except Exception:
+                log.exception("Sapuan %s gagal; dicoba lagi pada putaran berikutnya.", label)
+        connection.close()
+        done += 1
+        if runs is not None and done >= runs:
+            return
+        stop.wait(interval)
+
+
+def worker(argv: list[str]) -> int:
+    """`simedsos worker`: the task queue worker (db_worker), plus the periodic sweep in a thread.
+
+    SWEEP_INTERVAL_SECONDS (default 60; 0 turns the sweep off, e.g. when cron runs
+    `simedsos simedsos_sweep` instead) sets how often the overdue check runs.
+    """
+    _django_setup()
+    from django.core.management import execute_from_command_line
+
+    interval = float(os.environ.get("SWEEP_INTERVAL_SECONDS", "60"))
+    if interval > 0:
+        # Daemon: db_worker owns the process's signals and its exit; the sweep just stops.
+        threading.Thread(
+            target=sweep_loop,
+            kwargs={"interval": interval, "stop": threading.Event()},
+            name="simedsos-sweep",
+            daemon=True,
+        ).start()
+    execute_from_command_line(["simedsos", "db_worker", *argv])
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
@@ -84,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     command, rest = argv[0], argv[1:]
     if command == "serve":
         return serve(rest)
+    if command == "worker":
+        return worker(rest)
     _django_setup()
     from django.core.management import execute_from_command_line
 

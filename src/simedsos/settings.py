@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Bench only (SIMEDSOS_BENCH_QUERY_HEADER=1); otherwise it removes itself at start-up.
+    "simedsos.core.middleware.QueryCountHeaderMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -181,8 +183,56 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even whe
 STATICFILES_DIRS = [PACKAGE_DIR / "static", ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# STORAGE_URL picks where uploaded and generated files live: empty (default) = the local folder
+# MEDIA_ROOT; s3://bucket[/prefix]?endpoint_url=...&region=... = S3-compatible object storage
+# (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as boto3 reads them).
+STORAGE_URL = os.environ.get("STORAGE_URL", "").strip()
+
+
+def storage_from_url(url: str) -> dict:
+    """The STORAGES["default"] entry a STORAGE_URL describes."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    if not url or url.startswith("file:"):
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"STORAGE_URL {url!r} tidak dikenali: pakai "
+            "s3://nama-bucket?endpoint_url=...&region=... "
+            "atau kosongkan untuk folder lokal (MEDIA_ROOT)."
+        )
+    query = dict(parse_qsl(parts.query))
+    options = {
+        "bucket_name": parts.netloc,
+        "location": parts.path.strip("/"),
+        # Files are private: links are signed and expire (never public-read objects).
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": int(query.get("expire", "3600")),
+        # Django's semantics: a second file with the same name gets a new name, never overwrites.
+        "file_overwrite": False,
+        # Signature V4: what current S3 services and self-hosted servers accept.
+        "signature_version": "s3v4",
+    }
+    if query.get("endpoint_url"):
+        # Self-hosted servers (MinIO, Ceph, Garage) want path-style addressing.
+        options["endpoint_url"] = query["endpoint_url"]
+        options["addressing_style"] = query.get("addressing_style", "path")
+    if query.get("region") or query.get("region_name"):
+        options["region_name"] = query.get("region") or query.get("region_name")
+    if query.get("custom_domain"):
+        options["custom_domain"] = query["custom_domain"]
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": options,
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(STORAGE_URL),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
@@ -198,6 +248,8 @@ SECURE_HTTPS = env_bool("SECURE_HTTPS", False)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS
+# Load balancers probe the health check over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
 if SECURE_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

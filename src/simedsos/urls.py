@@ -8,6 +8,7 @@ from simedsos.memos import views as memo_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("simedsos.accounts.urls")),
     path("sop/", include("simedsos.sop.urls")),

@@ -28,6 +28,12 @@ def _login(client, username, password):
 
 
 class TestSessions:
+    @pytest.fixture(autouse=True)
+    def _sessions_in_database(self, settings):
+        # These read the expiry from the session table; with REDIS_URL set (CI's PostgreSQL
+        # pass) sessions live in Redis, whose expiry tests/scale/test_redis.py covers.
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
     def test_expired_session_redirects_to_login(self, client, staf):
         assert _login(client, "staf", OLD).status_code == 302
         assert client.get(reverse("home")).status_code == 200

@@ -1,8 +1,12 @@
 """Middleware that makes request facts available to services without passing requests."""
 
+import os
 from collections.abc import Callable
+from contextlib import ExitStack
 
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -45,4 +49,33 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
+        return response
+
+
+class QueryCountHeaderMiddleware:
+    """Bench only: report the SQL queries a request issued in an `X-Query-Count` header.
+
+    Off (removed from the chain at start-up) unless SIMEDSOS_BENCH_QUERY_HEADER=1, so
+    production pays nothing for it. The bench reads the header to count queries per page
+    through the real server stack, sessions and authentication included.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        if os.environ.get("SIMEDSOS_BENCH_QUERY_HEADER") != "1":
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(counter))
+            response = self.get_response(request)
+        response.headers["X-Query-Count"] = str(count)
         return response

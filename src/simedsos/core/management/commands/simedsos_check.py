@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -22,7 +25,9 @@ MIN_SECRET_KEY_UNIQUE_CHARACTERS = 5
 
 @dataclass(frozen=True)
 class Problem:
-    item: str  # secret_key, debug, allowed_hosts, https, database, migrations, media
+    # secret_key, debug, allowed_hosts, https, database, migrations, media, storage, redis,
+    # field_encryption_key, public_base_url
+    item: str
     message: str  # what is wrong and what to set, in Indonesian
 
     def __str__(self) -> str:
@@ -110,7 +115,94 @@ def deploy_problems() -> list[Problem]:
                     "Jalankan `simedsos migrate`.",
                 )
             )
-    problems.extend(_media_problems(Path(settings.MEDIA_ROOT)))
+    if isinstance(storages["default"], FileSystemStorage):
+        problems.extend(_media_problems(Path(settings.MEDIA_ROOT)))
+    else:
+        problems.extend(_storage_problems())
+    problems.extend(_redis_problems())
+    problems.extend(_url_and_key_problems())
+    return problems
+
+
+def _storage_problems() -> list[Problem]:
+    """Object storage: write, read back and delete a probe object, as uploads will."""
+    storage = storages["default"]
+    name = f".simedsos-check/probe-{secrets.token_hex(8)}.txt"
+    payload = b"simedsos check"
+    where = settings.STORAGE_URL or type(storage).__name__
+    try:
+        saved = storage.save(name, ContentFile(payload))
+        try:
+            with storage.open(saved, "rb") as handle:
+                read_back = handle.read()
+        finally:
+            storage.delete(saved)
+    except Exception as exc:  # boto/network errors have no common base class worth naming
+        return [
+            Problem(
+                "storage",
+                f"Penyimpanan berkas ({where}) tidak dapat dipakai: {type(exc).__name__}: {exc}. "
+                "Periksa STORAGE_URL (bucket, endpoint_url, region), AWS_ACCESS_KEY_ID / "
+                "AWS_SECRET_ACCESS_KEY, dan bahwa server penyimpanan dapat dihubungi.",
+            )
+        ]
+    if read_back != payload:
+        return [
+            Problem(
+                "storage",
+                f"Penyimpanan berkas ({where}) mengembalikan isi yang berbeda dari yang ditulis. "
+                "Periksa konfigurasi bucket.",
+            )
+        ]
+    return []
+
+
+def _redis_problems() -> list[Problem]:
+    url = getattr(settings, "REDIS_URL", "")
+    if not url:
+        return []
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except (redis.RedisError, ValueError) as exc:
+        return [
+            Problem(
+                "redis",
+                f"Redis ({url}) tidak dapat dihubungi ({exc}); sesi dan cache disimpan di sana. "
+                "Periksa REDIS_URL dan pastikan server Redis berjalan.",
+            )
+        ]
+    return []
+
+
+def _url_and_key_problems() -> list[Problem]:
+    problems = []
+    # Only once a feature declares the setting: an empty key then means encrypted fields
+    # (platform tokens) cannot be read or written.
+    if hasattr(settings, "FIELD_ENCRYPTION_KEY") and not settings.FIELD_ENCRYPTION_KEY:
+        problems.append(
+            Problem(
+                "field_encryption_key",
+                "FIELD_ENCRYPTION_KEY belum disetel: token akun media sosial tidak dapat "
+                "disimpan terenkripsi. Setel FIELD_ENCRYPTION_KEY ke kunci acak rahasia dan "
+                "simpan salinannya bersama cadangan.",
+            )
+        )
+    base = getattr(settings, "PUBLIC_BASE_URL", "") or ""
+    if settings.SECURE_HTTPS and base and not base.lower().startswith("https://"):
+        problems.append(
+            Problem(
+                "public_base_url",
+                f"PUBLIC_BASE_URL ({base}) bukan alamat https:// padahal SECURE_HTTPS menyala: "
+                "tautan di nota dinas dan untuk platform akan memakai HTTP. Setel "
+                "PUBLIC_BASE_URL=https://nama-domain-layanan.",
+            )
+        )
     return problems
 
 
