@@ -37,6 +37,8 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     # The SOP step's actor role narrows this further in the engine; PEMANTAU never acts.
     "step.act": ({K, S, T, A}, set()),
     "memo.rerender": ({A}, set()),
+    "social_account.manage": ({A}, set()),
+    "publication.act": ({K, S, T, A}, set()),
 }
 
 # Where the target unit lies, seen from a user whose role is in the province.

@@ -32,6 +32,9 @@ class Action(StrEnum):
     # Acting on an SOP step; services narrow it with roles={step.actor_role}.
     STEP_ACT = "step.act"
     MEMO_RERENDER = "memo.rerender"
+    SOCIAL_ACCOUNT_MANAGE = "social_account.manage"
+    # Retrying a publication job or deciding one that waits for a person.
+    PUBLICATION_ACT = "publication.act"
 
 
 ALL_ROLES = frozenset(Role)
@@ -49,6 +52,8 @@ GRANTS: dict[Action, tuple[frozenset[str], bool]] = {
     Action.CONTENT_VIEW: (ALL_ROLES, True),
     Action.STEP_ACT: (frozenset({Role.KABAG, Role.KASUBBAG, Role.STAF, Role.ADMIN}), False),
     Action.MEMO_RERENDER: (frozenset({Role.ADMIN}), False),
+    Action.SOCIAL_ACCOUNT_MANAGE: (frozenset({Role.ADMIN}), False),
+    Action.PUBLICATION_ACT: (frozenset({Role.KABAG, Role.KASUBBAG, Role.STAF, Role.ADMIN}), False),
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -63,6 +68,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CONTENT_VIEW: "melihat konten",
     Action.STEP_ACT: "menjalankan langkah SOP",
     Action.MEMO_RERENDER: "membuat ulang PDF nota dinas",
+    Action.SOCIAL_ACCOUNT_MANAGE: "mengelola akun media sosial",
+    Action.PUBLICATION_ACT: "mencoba ulang atau memutuskan unggahan",
 }
 
 
