@@ -111,6 +111,9 @@ def deploy_problems() -> list[Problem]:
                 )
             )
     problems.extend(_media_problems(Path(settings.MEDIA_ROOT)))
+    from simedsos.publishing.credentials import key_problems
+
+    problems.extend(Problem("field_encryption_key", message) for message in key_problems())
     return problems
 
 
