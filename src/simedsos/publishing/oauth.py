@@ -116,8 +116,9 @@ def _fill(template: str, config: dict[str, Any]) -> str:
     )
 
 
-def _client(config: dict[str, Any]) -> tuple[str, str]:
-    client_id = config.get("client_id") or ""
+def _client(config: dict[str, Any], spec: OAuthSpec) -> tuple[str, str]:
+    # TikTok's adapter calls it client_key; the others client_id.
+    client_id = config.get(spec.client_id_param) or config.get("client_id") or ""
     if not client_id:
         raise ValidationError(
             "ID aplikasi (client_id) untuk platform ini belum diatur. Minta admin server "
@@ -139,7 +140,7 @@ def authorization_url(
     """The consent page's URL, and the `state` remembered in the session for the callback."""
     spec = SPECS[Platform(platform)]
     config = _config(Platform(platform))
-    client_id, _secret = _client(config)
+    client_id, _secret = _client(config, spec)
     state = secrets.token_urlsafe(24)
     remembered: dict[str, Any] = {
         "account": account_id,
@@ -219,7 +220,7 @@ def exchange_code(
     platform = Platform(remembered["platform"])
     spec = SPECS[platform]
     config = _config(platform)
-    client_id, secret = _client(config)
+    client_id, secret = _client(config, spec)
     client = http_client or httpx.Client(timeout=20)
     now = now or datetime.datetime.now(datetime.UTC)
     data = {
