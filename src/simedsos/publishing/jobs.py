@@ -64,7 +64,6 @@ S = Publication.Status
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 300.0
 MAX_ATTEMPTS = 5
-STATUS_POLL = datetime.timedelta(seconds=15)
 MAX_STATUS_POLLS = 80  # about 20 minutes of "processing" before a person is asked
 RUNNABLE = {S.SCHEDULED, S.RETRY_WAIT, S.IN_PROGRESS, S.IN_FLIGHT}
 SECRET_FIELDS = ("access_token", "refresh_token")
@@ -82,6 +81,13 @@ class JobEnv:
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
     )
     adapter_kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+def status_poll() -> datetime.timedelta:
+    """How long to wait before asking again about a post the platform is still processing."""
+    return datetime.timedelta(
+        seconds=float(getattr(settings, "PUBLISHING_STATUS_POLL_SECONDS", 15))
+    )
 
 
 def lease_length() -> datetime.timedelta:
@@ -343,7 +349,7 @@ def _finish(
                     after_commit.append(lambda: _notify_staff(p))
                 else:
                     p.status = S.IN_FLIGHT
-                    p.next_attempt_at = now + STATUS_POLL
+                    p.next_attempt_at = now + status_poll()
                     after_commit.append(lambda: enqueue_publication(p.pk, p.next_attempt_at))
         elif fallback_manual:
             p.method = Publication.Method.MANUAL
