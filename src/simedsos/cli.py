@@ -85,10 +85,13 @@ def periodic_jobs() -> list[tuple[str, Callable[[], int]]]:
     """
     from simedsos.content.overdue import overdue_sweep
     from simedsos.monev.services import monev_reminders_due
+    from simedsos.publishing.jobs import publications_due_sweep
 
     return [
         ("langkah terlambat", overdue_sweep),
         ("pengingat monev SOP", monev_reminders_due),
+        # Re-enqueues publications whose retry time came or whose worker died (lease expired).
+        ("unggahan jatuh tempo", publications_due_sweep),
     ]
 
 

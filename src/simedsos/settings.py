@@ -1,5 +1,6 @@
 """The one settings module; configured by environment variables only (see README)."""
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -110,6 +111,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- background work ------------------------------------------------------------------------
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+
+# --- publishing -----------------------------------------------------------------------------
+# Fernet key(s) for social-account credentials; comma-separated, newest first, for rotation.
+# No default: without a key, connecting an account is refused and `simedsos check --deploy`
+# says so.
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+# Platform API overrides (JSON): {"X": {"client_id": ..., "base_url": ...}, "TIMEOUT": {...}}.
+PLATFORM_API = json.loads(os.environ.get("PLATFORM_API") or "{}")
+if os.environ.get("PUBLIC_BASE_URL"):
+    PUBLIC_BASE_URL = os.environ["PUBLIC_BASE_URL"]
+PUBLISHING_LEASE_SECONDS = int(os.environ.get("PUBLISHING_LEASE_SECONDS", "300"))
 
 # --- cache and sessions ---------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -261,4 +273,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # httpx logs every request URL at INFO; Telegram's carries the bot token in its path.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

@@ -17,6 +17,8 @@ urlpatterns = [
     path("memos/", include("simedsos.memos.urls")),
     path("laporan/", include("simedsos.reports.urls")),
     path("monev/", include("simedsos.monev.urls")),
+    # akun-medsos/, publikasi/ and the signed media links m/<token>/
+    path("", include("simedsos.publishing.urls")),
     # Short public URLs for the QR code on printed memos: no login.
     path("v/", memo_views.verify_lookup, name="memo_verify_lookup"),
     path("v/<str:code>/", memo_views.verify, name="memo_verify"),

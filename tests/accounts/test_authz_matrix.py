@@ -40,6 +40,8 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     # Staff do the work the reports measure; reading them is for heads, Admin and auditors.
     "report.view": ({K, S, A, P}, {K, S, A, P}),
     "monev.assess": ({K, A}, set()),
+    "social_account.manage": ({A}, set()),
+    "publication.act": ({K, S, T, A}, set()),
 }
 
 # Where the target unit lies, seen from a user whose role is in the province.

@@ -226,3 +226,21 @@ def test_admin_lists_items_of_its_units_read_only(client):
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
     client.force_login(w.other["ADMIN"])
     assert item.title not in client.get("/admin/content/contentitem/").content.decode()
+
+
+def test_failed_api_publication_shows_the_reason_and_a_retry(client):
+    """A job that failed on the platform says why, in words, and offers "Coba lagi";
+    one waiting for a person offers "Putuskan"."""
+    w = make_world()
+    item = to_publish(w)
+    first, second = Publication.objects.filter(item=item).order_by("pk")
+    Publication.objects.filter(pk=first.pk).update(
+        method="API", status="FAILED", error_message="Instagram menolak gambar: rasio salah."
+    )
+    Publication.objects.filter(pk=second.pk).update(method="API", status="NEEDS_PERSON")
+    client.force_login(w.staf)
+    html = client.get(_url(item)).content.decode()
+    assert "Instagram menolak gambar: rasio salah." in html
+    assert f"/publikasi/{first.pk}/coba-lagi/" in html
+    assert f"/publikasi/{second.pk}/putuskan/" in html
+    assert f"/publikasi/{second.pk}/coba-lagi/" not in html

@@ -40,6 +40,7 @@ def production(settings):
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["simedsos.kpu-kalteng.go.id"]
     settings.SECURE_HTTPS = True
+    settings.FIELD_ENCRYPTION_KEY = "Y8bJ1wD3l0kQ4mZ9pV6nR2tX5sA7cE1gH3jK5mN7pQ0="
     settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
     return settings
 

@@ -266,3 +266,37 @@ def fake_client(app: FakePlatform) -> httpx.Client:
 
 def now_epoch() -> int:
     return int(time.time())
+
+
+class OAuthCodes:
+    """The authorisation-code half of a platform's OAuth 2.0: `issue_code` stands for the user
+    approving the consent page (it remembers the PKCE challenge and redirect URI from the
+    authorize URL); `redeem` checks a token request's code, verifier and redirect URI."""
+
+    def _codes(self) -> dict[str, dict]:
+        if not hasattr(self, "_oauth_codes"):
+            self._oauth_codes = {}
+        return self._oauth_codes
+
+    def issue_code(self, authorize_query: dict[str, str]) -> str:
+        import secrets
+
+        code = f"code-{secrets.token_hex(6)}"
+        self._codes()[code] = dict(authorize_query)
+        return code
+
+    def redeem(self, request: FakeRequest) -> dict | None:
+        """The remembered authorize parameters, or None when the request is not valid."""
+        import base64
+        import hashlib
+
+        given = self._codes().pop(request.param("code") or "", None)
+        if given is None or given.get("redirect_uri") != request.param("redirect_uri"):
+            return None
+        challenge = given.get("code_challenge")
+        if challenge:
+            verifier = request.param("code_verifier") or ""
+            digest = hashlib.sha256(verifier.encode()).digest()
+            if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != challenge:
+                return None
+        return given

@@ -134,7 +134,7 @@ def run_check() -> tuple[int, str]:
 def test_check_deploy_wants_an_encryption_key_once_the_setting_exists(production):
     production.FIELD_ENCRYPTION_KEY = ""
     code, err = run_check()
-    assert code == 1 and "FIELD_ENCRYPTION_KEY belum disetel" in err
+    assert code == 1 and "(FIELD_ENCRYPTION_KEY) belum diatur" in err
     production.FIELD_ENCRYPTION_KEY = "kunci-rahasia-acak"
     code, err = run_check()
     assert code == 0, err

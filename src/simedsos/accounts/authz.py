@@ -35,6 +35,9 @@ class Action(StrEnum):
     MEMO_RERENDER = "memo.rerender"
     REPORT_VIEW = "report.view"
     MONEV_ASSESS = "monev.assess"
+    SOCIAL_ACCOUNT_MANAGE = "social_account.manage"
+    # Retrying a publication job or deciding one that waits for a person.
+    PUBLICATION_ACT = "publication.act"
 
 
 ALL_ROLES = frozenset(Role)
@@ -57,6 +60,8 @@ GRANTS: dict[Action, tuple[frozenset[str], bool]] = {
         True,
     ),
     Action.MONEV_ASSESS: (frozenset({Role.KABAG, Role.ADMIN}), False),
+    Action.SOCIAL_ACCOUNT_MANAGE: (frozenset({Role.ADMIN}), False),
+    Action.PUBLICATION_ACT: (frozenset({Role.KABAG, Role.KASUBBAG, Role.STAF, Role.ADMIN}), False),
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -73,6 +78,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MEMO_RERENDER: "membuat ulang PDF nota dinas",
     Action.REPORT_VIEW: "melihat laporan",
     Action.MONEV_ASSESS: "menilai penerapan SOP",
+    Action.SOCIAL_ACCOUNT_MANAGE: "mengelola akun media sosial",
+    Action.PUBLICATION_ACT: "mencoba ulang atau memutuskan unggahan",
 }
 
 

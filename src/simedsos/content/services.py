@@ -11,6 +11,7 @@ step); both carry Indonesian messages ready to show. A refused call saves nothin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from collections.abc import Iterable, Sequence
@@ -46,6 +47,7 @@ from simedsos.memos.models import MemoKind, Sifat
 from simedsos.memos.services import memo_fields_default, memo_issue
 from simedsos.publishing.models import PlatformChoice, Publication, SocialAccount
 from simedsos.publishing.permalinks import validate_post_url
+from simedsos.publishing.services import publications_schedule
 from simedsos.sop import engine
 from simedsos.sop.models import SopStep, SopVersion
 
@@ -67,6 +69,18 @@ MEMO_FIELD_NAMES = (
 SELF_DECISION_MESSAGE = "Anda tidak dapat menyetujui konsep yang Anda serahkan sendiri."
 # How far a client clock may run ahead before a "went live" moment counts as future.
 CLOCK_SKEW = datetime.timedelta(minutes=1)
+
+
+@dataclasses.dataclass(frozen=True)
+class _SystemCapacity:
+    """Who acts when a background job finishes step 6 (no person, no role)."""
+
+    label: str = "Sistem (otomatis)"
+    acting_kind: str = ""
+    role: str = ""
+
+
+SYSTEM_CAPACITY = _SystemCapacity()
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -687,6 +701,8 @@ def upload_order_issue(
                 for account in locked.target_accounts.all()
             ]
         )
+        # Connected accounts become API jobs run by the background worker.
+        publications_schedule(item=locked, actor=actor)
         engine.advance(
             ctx,
             outcome=StepRun.Outcome.DONE,
@@ -724,9 +740,10 @@ def _pending_publication(ctx: engine.StepContext, publication: Publication) -> P
     return pub
 
 
-def _finish_if_complete(ctx: engine.StepContext) -> None:
+def _finish_if_complete(ctx: engine.StepContext, audit_extra: dict | None = None) -> None:
     statuses = list(Publication.objects.filter(item=ctx.item).values_list("status", flat=True))
-    if not statuses or Publication.Status.PENDING in statuses:
+    # Background jobs (scheduled, retrying, waiting for a person) are still open too.
+    if not statuses or any(s in Publication.OPEN_STATUSES for s in statuses):
         return
     published = statuses.count(Publication.Status.PUBLISHED)
     if published == len(statuses):
@@ -740,7 +757,48 @@ def _finish_if_complete(ctx: engine.StepContext) -> None:
         outcome=StepRun.Outcome.DONE if published else StepRun.Outcome.NOT_PUBLISHED,
         audit_action="content.publish_complete",
         final_status=final,
-        audit_after={"published": published, "targets": len(statuses)},
+        audit_after={"published": published, "targets": len(statuses), **(audit_extra or {})},
+    )
+
+
+def publication_jobs_settle(*, item_id: int, responsible: User | None) -> None:
+    """For the publishing jobs (publishing/jobs.py): finish step 6 the way `publication_record`
+    does once every target is settled, with the system as the step run's actor and
+    `responsible` (the officer the upload order is for) named in the audit event. An item
+    already finished (e.g. partially published, then one account retried alone) gets its
+    final status recomputed. Call inside `transaction.atomic()`."""
+    item = engine.lock_item(item_id)
+    extra = {"responsible": responsible.get_full_name() if responsible else ""}
+    if item.current_step is not None and item.current_step.action == Act.PUBLISH:
+        run = StepRun.objects.get(item=item, finished_at__isnull=True)
+        ctx = engine.StepContext(
+            item=item, step=item.current_step, run=run, actor=None, capacity=SYSTEM_CAPACITY
+        )
+        _finish_if_complete(ctx, audit_extra=extra)
+        return
+    final = (ContentItem.Status.PUBLISHED, ContentItem.Status.PARTIALLY_PUBLISHED)
+    if item.current_step is not None or item.status not in (*final, "NOT_PUBLISHED"):
+        return
+    statuses = list(Publication.objects.filter(item=item).values_list("status", flat=True))
+    if any(s in Publication.OPEN_STATUSES for s in statuses):
+        return
+    published = statuses.count(Publication.Status.PUBLISHED)
+    if not published:
+        return
+    status = final[0] if published == len(statuses) else final[1]
+    if status == item.status:
+        return
+    before = {"status": item.status}
+    item.status = status
+    item.save(update_fields=["status"])
+    audit_record(
+        actor=None,
+        action="content.publish_status_update",
+        obj=item,
+        capacity=SYSTEM_CAPACITY.label,
+        work_unit=item.work_unit,
+        before=before,
+        after={"status": status, "published": published, "targets": len(statuses), **extra},
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import secrets
 
-from ..app import FakePlatform, FakeRequest, Fault, Response, route
+from ..app import FakePlatform, FakeRequest, Fault, OAuthCodes, Response, route
 
 MB = 1024 * 1024
 ALL_PRIVACY = ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"]
@@ -28,7 +28,7 @@ def envelope(data=None, code="ok", message="", status=200) -> Response:
     )
 
 
-class FakeTikTok(FakePlatform):
+class FakeTikTok(OAuthCodes, FakePlatform):
     name = "tiktok"
 
     def __init__(self, *, username="jdihkpukalteng"):
@@ -260,6 +260,31 @@ class FakeTikTok(FakePlatform):
 
     @route("POST", r"/v2/oauth/token/", "token")
     def token(self, request: FakeRequest):
+        if request.param("grant_type") == "authorization_code":
+            given = self.redeem(request)
+            if given is None or request.param("client_key") != given.get("client_key"):
+                return Response(
+                    400,
+                    {
+                        "error": "invalid_grant",
+                        "error_description": "Authorization code is expired.",
+                        "log_id": secrets.token_hex(8),
+                    },
+                )
+            self.refresh_tokens.add("tt-refresh-new")
+            self.tokens.add("tt-token-new")
+            return Response(
+                200,
+                {
+                    "open_id": "open-id-1",
+                    "scope": "user.info.basic,video.publish",
+                    "access_token": "tt-token-new",
+                    "expires_in": 86400,
+                    "refresh_token": "tt-refresh-new",
+                    "refresh_expires_in": 15552000,
+                    "token_type": "Bearer",
+                },
+            )
         if (
             request.param("grant_type") != "refresh_token"
             or request.param("refresh_token") not in self.refresh_tokens

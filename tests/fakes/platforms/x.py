@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from simedsos.publishing.platforms.text_counting import URL_PATTERN, x_weighted_length
 
-from ..app import FakePlatform, FakeRequest, Fault, Response, now_epoch, route
+from ..app import FakePlatform, FakeRequest, Fault, OAuthCodes, Response, now_epoch, route
 
 MB = 1024 * 1024
 
@@ -20,7 +20,7 @@ def problem(status: int, title: str, detail: str, type_="about:blank", **extra) 
     return {"title": title, "type": type_, "status": status, "detail": detail, **extra}
 
 
-class FakeX(FakePlatform):
+class FakeX(OAuthCodes, FakePlatform):
     name = "x"
 
     def __init__(self, *, user_id="1349000000000000001", username="jdihkpukalteng"):
@@ -323,6 +323,29 @@ class FakeX(FakePlatform):
 
     @route("POST", r"/2/oauth2/token", "token")
     def token(self, request: FakeRequest):
+        if request.param("grant_type") == "authorization_code":
+            if self.redeem(request) is None:
+                return Response(
+                    400,
+                    {
+                        "error": "invalid_request",
+                        "error_description": "Value passed for the authorization code was invalid.",
+                    },
+                )
+            refresh = f"x-refresh-{secrets.token_hex(4)}"
+            access = f"x-token-{secrets.token_hex(4)}"
+            self.tokens.add(access)
+            self.refresh_tokens.add(refresh)
+            return Response(
+                200,
+                {
+                    "token_type": "bearer",
+                    "expires_in": 7200,
+                    "access_token": access,
+                    "scope": "tweet.write users.read tweet.read offline.access media.write",
+                    "refresh_token": refresh,
+                },
+            )
         if (
             request.param("grant_type") != "refresh_token"
             or request.param("refresh_token") not in self.refresh_tokens

@@ -120,7 +120,10 @@ def deploy_problems() -> list[Problem]:
     else:
         problems.extend(_storage_problems())
     problems.extend(_redis_problems())
-    problems.extend(_url_and_key_problems())
+    problems.extend(_url_problems())
+    from simedsos.publishing.credentials import key_problems
+
+    problems.extend(Problem("field_encryption_key", message) for message in key_problems())
     return problems
 
 
@@ -180,19 +183,8 @@ def _redis_problems() -> list[Problem]:
     return []
 
 
-def _url_and_key_problems() -> list[Problem]:
+def _url_problems() -> list[Problem]:
     problems = []
-    # Only once a feature declares the setting: an empty key then means encrypted fields
-    # (platform tokens) cannot be read or written.
-    if hasattr(settings, "FIELD_ENCRYPTION_KEY") and not settings.FIELD_ENCRYPTION_KEY:
-        problems.append(
-            Problem(
-                "field_encryption_key",
-                "FIELD_ENCRYPTION_KEY belum disetel: token akun media sosial tidak dapat "
-                "disimpan terenkripsi. Setel FIELD_ENCRYPTION_KEY ke kunci acak rahasia dan "
-                "simpan salinannya bersama cadangan.",
-            )
-        )
     base = getattr(settings, "PUBLIC_BASE_URL", "") or ""
     if settings.SECURE_HTTPS and base and not base.lower().startswith("https://"):
         problems.append(
