@@ -46,8 +46,8 @@ class ActionCounter:
 
 
 def settle(page) -> None:
-    """Wait until no htmx request (autosave, preview) is on its way: the test database
-    (in-memory SQLite shared between threads) refuses a read while another thread writes."""
+    """Wait until no htmx request (autosave, preview, alt text) is on its way, so a step
+    ends with what the server holds matching what the page shows."""
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
@@ -110,9 +110,14 @@ def draft(
     caption: str,
     image: str | None = None,
     alt_text: str = "",
+    leave_unsaved: bool = False,
 ) -> None:
-    """From Tugas Saya: open the draft (starting it when not yet started), type the caption
-    over what is there, and upload an image with its alt text. Ends in the editor."""
+    """From Tugas Saya: open the draft (starting it when not yet started), upload an image
+    with its alt text, and type the caption over what is there. Ends in the editor.
+
+    With `leave_unsaved` the caption is left as typed, its autosave not yet due, as when
+    someone hands over straight after typing (the editor must save it first).
+    """
     open_inbox(page)
     link = task(page, title).get_by_role("link", name=re.compile("Kerjakan|Lanjutkan"))
     counter.click(link, "Kerjakan")
@@ -121,15 +126,6 @@ def draft(
     if start.count():
         counter.submit(start, "Mulai mengerjakan")
     page.wait_for_selector("#draft-form[data-state=ready]")
-    box = page.get_by_label("Keterangan utama", exact=True)
-    box.fill(caption)
-    # One request at a time (see `settle`): the live preview catches up with the text, then
-    # leaving the box saves it.
-    expect(page.locator("#draft-preview .post-text").first).to_contain_text(caption)
-    settle(page)
-    box.blur()
-    page.locator("#autosave-status .autosave-saved").wait_for()
-    settle(page)
     if image:
         page.set_input_files("#media-file", image)
         counter.submit(page.get_by_role("button", name="Unggah", exact=True), "unggah media")
@@ -138,6 +134,16 @@ def draft(
         page.get_by_label("Teks alternatif (alt text)").fill(alt_text)
         page.locator(".alt-status .autosave-saved").wait_for()
         settle(page)
+    box = page.get_by_label("Keterangan utama", exact=True)
+    box.fill(caption)
+    if leave_unsaved:
+        assert page.locator("#draft-form").get_attribute("data-state") == "dirty"
+        return
+    expect(page.locator("#draft-preview .post-text").first).to_contain_text(caption)
+    settle(page)
+    box.blur()  # leaving the box saves it
+    page.locator("#autosave-status .autosave-saved").wait_for()
+    settle(page)
 
 
 # --- step 3 (Staf) ---------------------------------------------------------------------------

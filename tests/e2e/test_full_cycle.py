@@ -14,7 +14,6 @@ A second, clean cycle (no return) counts the actions of the steps that are not c
 from __future__ import annotations
 
 import io
-import re
 import time
 
 import pytest
@@ -140,9 +139,9 @@ def test_full_cycle_with_a_return_in_three_browsers(login, tmp_path):
     # the final-check page this time.
     steps.open_inbox(staf)
     assert "Langkah 2" in steps.task(staf, title).inner_text()
-    steps.draft(staf, counter, title=title, caption=second)
+    steps.draft(staf, counter, title=title, caption=second, leave_unsaved=True)
     assert comment in staf.locator(".returned-note").inner_text()
-    steps.submit(staf, counter, final_check=True)
+    steps.submit(staf, counter, final_check=True)  # saves the typed text on the way
     assert "Konsep revisi 2 telah diserahkan kepada pemeriksa" in _status(staf)
 
     # Step 4 again: the difference side by side, old words struck, new words marked; approve.
@@ -256,6 +255,7 @@ def test_clean_cycle_non_creative_steps_take_at_most_ten_actions(login, tmp_path
         caption="Tahapan Pemilu 2024 dimulai 14 Juni 2022. #JDIH",
         image=_square_jpeg(tmp_path),
         alt_text="Bagan tahapan Pemilu 2024",
+        leave_unsaved=True,  # handed over right after typing: the editor saves it first
     )
     timed(3, steps.submit, staf, chores)
     timed(4, steps.review, kasubbag, chores, title=title, approve=True)
@@ -265,6 +265,7 @@ def test_clean_cycle_non_creative_steps_take_at_most_ten_actions(login, tmp_path
     item = ContentItem.objects.get(pk=item_id)
     assert item.status == ContentItem.Status.PUBLISHED and item.return_count == 0
     assert [r.step_number for r in timeline_for(item)] == [1, 2, 3, 4, 5, 6]
+    assert item.revisions.get().caption == "Tahapan Pemilu 2024 dimulai 14 Juni 2022. #JDIH"
 
     total_seconds = sum(seconds.values())
     print(f"\nLangkah 1, 3, 4, 5, 6: {chores.total} aksi, {total_seconds:.1f} detik")
@@ -277,4 +278,3 @@ def test_clean_cycle_non_creative_steps_take_at_most_ten_actions(login, tmp_path
     assert actions == {1: 3, 3: 1, 4: 2, 5: 2, 6: 2}, chores.log
     assert chores.total <= 10, chores.log
     assert total_seconds < 120, seconds
-    assert re.search(r"\d", str(total_seconds))

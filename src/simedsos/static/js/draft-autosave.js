@@ -206,6 +206,17 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   }
+  // Going to the final-check page: save first too, so it shows what was typed.
+  var toCheck = document.getElementById("to-final-check");
+  if (toCheck) {
+    toCheck.addEventListener("click", function (evt) {
+      if (!dirty || !enabled()) return;
+      evt.preventDefault();
+      save().then(function (ok) {
+        if (ok) window.location.href = toCheck.href;
+      });
+    });
+  }
 
   // On opening: is there text typed here that the server does not have?
   var server = values();
