@@ -21,6 +21,23 @@ def _test_settings(settings, tmp_path):
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a database file, not Django's shared in-memory one.
+
+    In shared-cache memory mode SQLite locks whole tables and fails at once ("database table
+    is locked") when the live server's threads overlap, as a browser's parallel requests do
+    (an image and an htmx call, each saving the session). A file gets the production
+    settings (WAL, busy timeout): overlapping requests wait for each other instead.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

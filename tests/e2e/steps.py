@@ -6,13 +6,15 @@ user begins), and counts every click and form submission it makes, so a whole-cy
 can check DESIGN §4: the non-creative steps (1, 3, 4, 5, 6) take at most ten actions.
 Typing is not counted (it is the content itself); choosing from a list counts as a click.
 
-Steps 2-4 (draft editor, submission, review) join here once their pages exist.
+Step 2 (drafting) is the creative work: a test counts it with a counter of its own.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from playwright.sync_api import expect
 
 INBOX = "/konten/tugas/"
 
@@ -41,6 +43,12 @@ class ActionCounter:
         locator.click()
         self.submits += 1
         self.log.append(f"kirim: {what}")
+
+
+def settle(page) -> None:
+    """Wait until no htmx request (autosave, preview, alt text) is on its way, so a step
+    ends with what the server holds matching what the page shows."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
 def open_inbox(page) -> None:
@@ -89,6 +97,91 @@ def dispose(
     counter.submit(page.get_by_role("button", name="Kirim disposisi"), "disposisi")
     page.wait_for_url(re.compile(r"/konten/\d+/$"))
     return item_id_from(page)
+
+
+# --- step 2 (Staf) ---------------------------------------------------------------------------
+
+
+def draft(
+    page,
+    counter: ActionCounter,
+    *,
+    title: str,
+    caption: str,
+    image: str | None = None,
+    alt_text: str = "",
+    leave_unsaved: bool = False,
+) -> None:
+    """From Tugas Saya: open the draft (starting it when not yet started), upload an image
+    with its alt text, and type the caption over what is there. Ends in the editor.
+
+    With `leave_unsaved` the caption is left as typed, its autosave not yet due, as when
+    someone hands over straight after typing (the editor must save it first).
+    """
+    open_inbox(page)
+    link = task(page, title).get_by_role("link", name=re.compile("Kerjakan|Lanjutkan"))
+    counter.click(link, "Kerjakan")
+    page.get_by_role("heading", level=1, name=re.compile("Konsep konten")).wait_for()
+    start = page.get_by_role("button", name="Mulai mengerjakan")
+    if start.count():
+        counter.submit(start, "Mulai mengerjakan")
+    page.wait_for_selector("#draft-form[data-state=ready]")
+    if image:
+        page.set_input_files("#media-file", image)
+        counter.submit(page.get_by_role("button", name="Unggah", exact=True), "unggah media")
+        page.locator(".media-card").wait_for()
+        settle(page)
+        page.get_by_label("Teks alternatif (alt text)").fill(alt_text)
+        page.locator(".alt-status .autosave-saved").wait_for()
+        settle(page)
+    box = page.get_by_label("Keterangan utama", exact=True)
+    box.fill(caption)
+    if leave_unsaved:
+        assert page.locator("#draft-form").get_attribute("data-state") == "dirty"
+        return
+    expect(page.locator("#draft-preview .post-text").first).to_contain_text(caption)
+    settle(page)
+    box.blur()  # leaving the box saves it
+    page.locator("#autosave-status .autosave-saved").wait_for()
+    settle(page)
+
+
+# --- step 3 (Staf) ---------------------------------------------------------------------------
+
+
+def submit(page, counter: ActionCounter, *, final_check: bool = False) -> None:
+    """From the editor: hand the draft over with one click (typed text is saved first), or
+    through the final-check page when `final_check`. Ends on the item page."""
+    if final_check:
+        counter.click(page.get_by_role("link", name="Pemeriksaan akhir dulu"), "pemeriksaan akhir")
+        page.get_by_role("heading", level=1, name="Serahkan konsep ke pemeriksa").wait_for()
+    counter.submit(page.get_by_role("button", name="Serahkan ke pemeriksa"), "serahkan konsep")
+    page.wait_for_url(re.compile(r"/konten/\d+/$"))
+
+
+# --- step 4 (Kasubbag) -----------------------------------------------------------------------
+
+
+def open_review(page, counter: ActionCounter, *, title: str) -> None:
+    """From Tugas Saya: open the submitted draft; opening it starts the review."""
+    open_inbox(page)
+    counter.click(task(page, title).get_by_role("link", name=re.compile("Kerjakan")), "Kerjakan")
+    page.get_by_role("heading", level=1, name=f"Pemeriksaan konsep: {title}").wait_for()
+    page.get_by_text("Pemeriksaan dimulai pukul").wait_for()
+
+
+def decide(page, counter: ActionCounter, *, approve: bool, comment: str = "") -> None:
+    """On the review page: approve, or return with the comment. Ends on the item page."""
+    if comment:
+        page.get_by_label("Catatan untuk penyusun").fill(comment)
+    name = "Setujui" if approve else "Kembalikan untuk diperbaiki"
+    counter.submit(page.get_by_role("button", name=name), name.lower())
+    page.wait_for_url(re.compile(r"/konten/\d+/$"))
+
+
+def review(page, counter: ActionCounter, *, title: str, approve: bool, comment: str = ""):
+    open_review(page, counter, title=title)
+    decide(page, counter, approve=approve, comment=comment)
 
 
 # --- step 5 (Kepala Bagian) ------------------------------------------------------------------

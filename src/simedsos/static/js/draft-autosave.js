@@ -188,14 +188,32 @@ document.addEventListener("DOMContentLoaded", function () {
     if (dirty) save();
   });
 
-  // Going on to the submission page: save what is typed first.
-  var toSubmit = document.getElementById("to-submit");
-  if (toSubmit) {
-    toSubmit.addEventListener("click", function (evt) {
+  // Handing the draft over: save what is typed first, so the frozen revision is what shows.
+  // While saving is blocked (another tab saved, or signed out) go to the final-check page
+  // instead, which shows what the server holds.
+  var submitForm = document.getElementById("submit-form");
+  if (submitForm) {
+    submitForm.addEventListener("submit", function (evt) {
+      if (blocked) {
+        evt.preventDefault();
+        window.location.href = submitForm.dataset.checkUrl;
+        return;
+      }
       if (!dirty || !enabled()) return;
       evt.preventDefault();
       save().then(function (ok) {
-        if (ok) window.location.href = toSubmit.href;
+        if (ok) submitForm.submit();
+      });
+    });
+  }
+  // Going to the final-check page: save first too, so it shows what was typed.
+  var toCheck = document.getElementById("to-final-check");
+  if (toCheck) {
+    toCheck.addEventListener("click", function (evt) {
+      if (!dirty || !enabled()) return;
+      evt.preventDefault();
+      save().then(function (ok) {
+        if (ok) window.location.href = toCheck.href;
       });
     });
   }
