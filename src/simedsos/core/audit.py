@@ -20,6 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
+from django.utils.translation import gettext as _
 
 from simedsos.core.models import AuditEvent
 from simedsos.core.request_context import client_address
@@ -163,7 +164,10 @@ class ChainBreak:
     reason: str
 
     def __str__(self) -> str:
-        return f"peristiwa #{self.sequence}: {self.reason}"
+        return _("peristiwa #%(sequence)s: %(reason)s") % {
+            "sequence": self.sequence,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -190,18 +194,23 @@ def audit_check_chain(batch_size: int = 2000) -> ChainReport:
         if event.sequence != expected_sequence:
             first, last = expected_sequence, event.sequence - 1
             if last < first:
-                reason = f"urutan mundur atau ganda (diharapkan #{expected_sequence})"
+                reason = _("urutan mundur atau ganda (diharapkan #%(expected_sequence)s)") % {
+                    "expected_sequence": expected_sequence
+                }
             elif first == last:
-                reason = f"peristiwa #{first} sebelumnya hilang"
+                reason = _("peristiwa #%(first)s sebelumnya hilang") % {"first": first}
             else:
-                reason = f"peristiwa #{first}–#{last} sebelumnya hilang"
+                reason = _("peristiwa #%(first)s–#%(last)s sebelumnya hilang") % {
+                    "first": first,
+                    "last": last,
+                }
             report.breaks.append(ChainBreak(event.sequence, reason))
         if event.prev_hash != expected_prev:
             report.breaks.append(
-                ChainBreak(event.sequence, "tautan ke peristiwa sebelumnya tidak cocok")
+                ChainBreak(event.sequence, _("tautan ke peristiwa sebelumnya tidak cocok"))
             )
         if event_digest(event) != event.hash:
-            report.breaks.append(ChainBreak(event.sequence, "isi peristiwa telah diubah"))
+            report.breaks.append(ChainBreak(event.sequence, _("isi peristiwa telah diubah")))
         # Continue from what is stored, so one tampered event is reported once, not as a
         # cascade over every later event.
         expected_prev = event.hash
