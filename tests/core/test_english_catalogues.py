@@ -311,3 +311,19 @@ def test_memo_text_stays_indonesian_for_an_english_reader(world):
     memo = Memo.objects.get(content_item=item)
     assert "(Infografis)" in memo.body and "Infographic" not in memo.body
     assert memo.body.startswith("Bersama ini disampaikan disposisi")
+
+
+def test_records_keep_indonesian_capacity_labels_for_an_english_reader(world):
+    """Stored capacities (disposition, step runs, audit log) are records shared by everyone:
+    they do not switch to English because the acting official reads English pages."""
+    from simedsos.content.models import Disposition, StepRun
+    from simedsos.core.models import AuditEvent
+    from tests.content.builders import dispose
+
+    with translation.override("en"):
+        item = dispose(world)
+    disposition = Disposition.objects.get(item=item)
+    first_run = StepRun.objects.filter(item=item, finished_at__isnull=False).get()
+    event = AuditEvent.objects.filter(action="content.dispose").get()
+    for label in (disposition.capacity, first_run.capacity, event.capacity):
+        assert label.startswith("Kepala Bagian"), label

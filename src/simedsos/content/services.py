@@ -43,7 +43,7 @@ from simedsos.content.models import (
     StepRun,
     UploadOrder,
 )
-from simedsos.core.audit import audit_record
+from simedsos.core.audit import audit_record, recorded_label
 from simedsos.memos.models import MemoKind, Sifat
 from simedsos.memos.services import memo_fields_default, memo_issue
 from simedsos.publishing.models import PlatformChoice, Publication, SocialAccount
@@ -347,7 +347,9 @@ def item_dispose(
             content_item=item,
             **fields,
         )
-        Disposition.objects.create(item=item, memo=memo, given_by=actor, capacity=capacity.label)
+        Disposition.objects.create(
+            item=item, memo=memo, given_by=actor, capacity=recorded_label(capacity)
+        )
 
         run = engine.open_run(item, first, arrived_at=started)
         run.started_at = started
@@ -611,7 +613,7 @@ def _review_decide(*, actor: User, item: ContentItem, decision: str, comment: st
         review = Review.objects.create(
             revision=revision,
             reviewer=actor,
-            capacity=ctx.capacity.label,
+            capacity=recorded_label(ctx.capacity),
             decision=decision,
             comment=comment,
             decided_at=timezone.now(),
@@ -703,7 +705,7 @@ def upload_order_issue(
             item=locked,
             memo=memo,
             ordered_by=actor,
-            capacity=ctx.capacity.label,
+            capacity=recorded_label(ctx.capacity),
             publish_at=publish_at,
         )
         Publication.objects.bulk_create(

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext as _
 
@@ -112,6 +113,13 @@ def _take_chain_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
 
 
+def recorded_label(capacity: Any) -> str:
+    """A capacity's label as records keep it: in the default language (Indonesian), whatever
+    language the acting person reads the pages in, so stored records do not mix languages."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(getattr(capacity, "label", capacity or ""))
+
+
 def audit_record(
     *,
     actor: Any,
@@ -142,7 +150,7 @@ def audit_record(
         occurred_at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(str(actor) if actor is not None else "sistem")[:200],
-        capacity=str(getattr(capacity, "label", capacity or ""))[:300],
+        capacity=recorded_label(capacity)[:300],
         work_unit=work_unit if work_unit is not None else getattr(capacity, "work_unit", None),
         action=action[:100],
         object_type=obj._meta.label[:100],

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 from simedsos.accounts.authz import Action, AuthorizationError, Capacity, find_capacity
 from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
 from simedsos.accounts.roles import Role
-from simedsos.core.audit import audit_record
+from simedsos.core.audit import audit_record, recorded_label
 from simedsos.sop.models import SopStep
 
 Act = SopStep.SystemAction
@@ -307,7 +307,7 @@ def advance(
     run.started_at = run.started_at or min(started_at or finished, finished)
     run.finished_at = max(finished, run.started_at)
     run.actor = ctx.actor
-    run.capacity = ctx.capacity.label
+    run.capacity = recorded_label(ctx.capacity)
     run.acting_kind = ctx.capacity.acting_kind
     run.outcome = outcome
     run.comment = comment
