@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from simedsos.accounts.authz import Action, AuthorizationError, find_capacity
 from simedsos.accounts.models import User
@@ -29,7 +30,10 @@ Act = SopStep.SystemAction
 def _check_visible(user: User, item: ContentItem) -> None:
     # One capacity lookup (two queries), not the whole list of visible units.
     if find_capacity(user, Action.CONTENT_VIEW, item.work_unit) is None:
-        raise AuthorizationError(f"Anda tidak berwenang melihat konten di {item.work_unit.name}.")
+        raise AuthorizationError(
+            _("Anda tidak berwenang melihat konten di %(work_unit_name)s.")
+            % {"work_unit_name": item.work_unit.name}
+        )
 
 
 def _revisions_queryset():
@@ -77,7 +81,7 @@ def editor_data(user: User, item_id: int) -> EditorData:
         .first()
     )
     if item is None:
-        raise Http404("Konten tidak ditemukan.")
+        raise Http404(_("Konten tidak ditemukan."))
     _check_visible(user, item)
     run = open_run(item)
     editable = (
@@ -120,7 +124,7 @@ def review_data(user: User, item_id: int) -> ReviewData:
         .first()
     )
     if item is None:
-        raise Http404("Konten tidak ditemukan.")
+        raise Http404(_("Konten tidak ditemukan."))
     step = item.current_step
     at_review = step is not None and step.action == Act.REVIEW
     # Whoever may act on the review step may see the item: one capacity lookup, not two.
@@ -155,6 +159,6 @@ def media_for_file(user: User, media_id: int) -> DraftMedia:
     """A medium whose file the user may see (anyone who may see its item)."""
     media = DraftMedia.objects.select_related("item__work_unit").filter(pk=media_id).first()
     if media is None:
-        raise Http404("Media tidak ditemukan.")
+        raise Http404(_("Media tidak ditemukan."))
     _check_visible(user, media.item)
     return media

@@ -291,7 +291,7 @@ def media_file(request: HttpRequest, media_id: int) -> HttpResponse:
     try:
         handle = default_storage.open(media.file.name, "rb")
     except FileNotFoundError as exc:
-        raise Http404("Berkas media tidak ditemukan di penyimpanan.") from exc
+        raise Http404(_("Berkas media tidak ditemukan di penyimpanan.")) from exc
     response = FileResponse(handle, content_type=media.mime_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"

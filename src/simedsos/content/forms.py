@@ -9,6 +9,8 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from simedsos.content.models import ContentItem, ContentType
 from simedsos.content.page_selectors import unit_accounts, unit_staff, validation_messages
@@ -91,7 +93,9 @@ def datetime_field(label: str, help_text: str = "") -> forms.DateTimeField:
         widget=LocalDateTimeInput(),
         input_formats=DATETIME_INPUT_FORMATS,
         help_text=help_text,
-        error_messages={"invalid": "Tulis tanggal dan jam dengan benar (hh-bb-tttt jj:mm)."},
+        error_messages={
+            "invalid": gettext_lazy("Tulis tanggal dan jam dengan benar (hh-bb-tttt jj:mm).")
+        },
     )
 
 
@@ -106,38 +110,40 @@ class MemoFieldsMixin:
     def add_memo_fields(self, defaults: dict[str, Any]) -> None:
         self.memo_defaults = defaults
         self.fields["memo_recipient"] = forms.CharField(
-            label="Yth. (penerima)", required=False, max_length=300
+            label=_("Yth. (penerima)"), required=False, max_length=300
         )
-        self.fields["memo_sender"] = forms.CharField(label="Dari", required=False, max_length=300)
+        self.fields["memo_sender"] = forms.CharField(
+            label=_("Dari"), required=False, max_length=300
+        )
         self.fields["memo_subject"] = forms.CharField(
-            label="Hal",
+            label=_("Hal"),
             required=False,
             max_length=300,
-            help_text="Kosongkan agar dibuat otomatis dari isian di atas.",
+            help_text=_("Kosongkan agar dibuat otomatis dari isian di atas."),
         )
         self.fields["memo_body"] = forms.CharField(
-            label="Isi nota dinas",
+            label=_("Isi nota dinas"),
             required=False,
             widget=forms.Textarea(attrs={"rows": 6}),
-            help_text="Kosongkan agar dibuat otomatis dari isian di atas.",
+            help_text=_("Kosongkan agar dibuat otomatis dari isian di atas."),
         )
         self.fields["memo_carbon_copies"] = forms.CharField(
-            label="Tembusan",
+            label=_("Tembusan"),
             required=False,
             widget=forms.Textarea(attrs={"rows": 2}),
-            help_text="Satu penerima tembusan per baris.",
+            help_text=_("Satu penerima tembusan per baris."),
         )
         self.fields["memo_external_number"] = forms.CharField(
-            label="Nomor nota dinas dari luar sistem (mis. SRIKANDI)",
+            label=_("Nomor nota dinas dari luar sistem (mis. SRIKANDI)"),
             required=False,
             max_length=120,
-            help_text="Kosongkan agar nomor diambil dari register satuan kerja.",
+            help_text=_("Kosongkan agar nomor diambil dari register satuan kerja."),
         )
         self.fields["memo_issued_on"] = forms.DateField(
-            label="Tanggal nota dinas",
+            label=_("Tanggal nota dinas"),
             required=False,
             widget=DateInput(),
-            error_messages={"invalid": "Tulis tanggal dengan benar."},
+            error_messages={"invalid": _("Tulis tanggal dengan benar.")},
         )
         for name in MEMO_FIELDS:
             value = defaults.get(name, "")
@@ -190,42 +196,42 @@ class MemoFieldsMixin:
 
 class DisposeForm(MemoFieldsMixin, forms.Form):
     title = forms.CharField(
-        label="Judul konten",
+        label=gettext_lazy("Judul konten"),
         max_length=300,
-        error_messages={"required": "Judul konten wajib diisi."},
+        error_messages={"required": gettext_lazy("Judul konten wajib diisi.")},
     )
     instruction = forms.CharField(
-        label="Petunjuk",
-        error_messages={"required": "Petunjuk pembuatan konten wajib diisi."},
+        label=gettext_lazy("Petunjuk"),
+        error_messages={"required": gettext_lazy("Petunjuk pembuatan konten wajib diisi.")},
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Apa yang harus dibuat, pesan utamanya, dan bahan yang dipakai.",
+        help_text=gettext_lazy("Apa yang harus dibuat, pesan utamanya, dan bahan yang dipakai."),
     )
     content_type = forms.ChoiceField(
-        label="Jenis konten",
+        label=gettext_lazy("Jenis konten"),
         choices=ContentType.choices,
-        error_messages={"required": "Pilih jenis konten."},
+        error_messages={"required": gettext_lazy("Pilih jenis konten.")},
     )
     priority = forms.ChoiceField(
-        label="Sifat",
+        label=gettext_lazy("Sifat"),
         choices=[(p.value, p.label) for p in ITEM_PRIORITIES],
         initial=ITEM_PRIORITIES[0].value,
         widget=forms.RadioSelect,
     )
-    deadline = datetime_field("Tenggat (boleh kosong)")
+    deadline = datetime_field(gettext_lazy("Tenggat (boleh kosong)"))
     target_accounts = forms.ModelMultipleChoiceField(
-        label="Akun tujuan",
+        label=gettext_lazy("Akun tujuan"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Pilih sekurang-kurangnya satu akun tujuan."},
+        error_messages={"required": gettext_lazy("Pilih sekurang-kurangnya satu akun tujuan.")},
     )
     assignee = forms.ModelChoiceField(
-        label="Staf pelaksana",
+        label=gettext_lazy("Staf pelaksana"),
         queryset=None,
-        empty_label="— pilih staf —",
-        error_messages={"required": "Pilih staf pelaksana."},
+        empty_label=gettext_lazy("— pilih staf —"),
+        error_messages={"required": gettext_lazy("Pilih staf pelaksana.")},
     )
     attachments = MultipleFileField(
-        label="Bahan (lampiran, boleh lebih dari satu berkas)", required=False
+        label=gettext_lazy("Bahan (lampiran, boleh lebih dari satu berkas)"), required=False
     )
     opened = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -242,13 +248,13 @@ class DisposeForm(MemoFieldsMixin, forms.Form):
             self.fields["target_accounts"].initial = [a.pk for a in accounts]
         for n in range(1, LEGAL_PRODUCT_ROWS + 1):
             self.fields[f"lp_title_{n}"] = forms.CharField(
-                label="Judul", required=False, max_length=500
+                label=_("Judul"), required=False, max_length=500
             )
             self.fields[f"lp_number_{n}"] = forms.CharField(
-                label="Nomor", required=False, max_length=200
+                label=_("Nomor"), required=False, max_length=200
             )
             self.fields[f"lp_url_{n}"] = forms.CharField(
-                label="Tautan", required=False, max_length=500
+                label=_("Tautan"), required=False, max_length=500
             )
         self.add_memo_fields(memo_defaults)
 
@@ -283,7 +289,8 @@ class DisposeForm(MemoFieldsMixin, forms.Form):
 
 class UploadOrderForm(MemoFieldsMixin, forms.Form):
     publish_at = datetime_field(
-        "Jadwal unggah (boleh kosong)", help_text="Kosongkan agar konten segera diunggah."
+        gettext_lazy("Jadwal unggah (boleh kosong)"),
+        help_text=gettext_lazy("Kosongkan agar konten segera diunggah."),
     )
     opened = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -298,11 +305,13 @@ class UploadOrderForm(MemoFieldsMixin, forms.Form):
 class PublicationRowForm(forms.Form):
     """One target account: its post's address and time, or why it was not posted."""
 
-    url = forms.CharField(label="Tautan unggahan", required=False, max_length=500)
-    went_live_at = datetime_field("Waktu tayang")
-    evidence = forms.FileField(label="Bukti (tangkapan layar, boleh kosong)", required=False)
+    url = forms.CharField(label=gettext_lazy("Tautan unggahan"), required=False, max_length=500)
+    went_live_at = datetime_field(gettext_lazy("Waktu tayang"))
+    evidence = forms.FileField(
+        label=gettext_lazy("Bukti (tangkapan layar, boleh kosong)"), required=False
+    )
     reason = forms.CharField(
-        label="Atau: alasan tidak diunggah",
+        label=gettext_lazy("Atau: alasan tidak diunggah"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -313,7 +322,11 @@ class PublicationRowForm(forms.Form):
         self.publication = publication
         platform = PlatformChoice(publication.account.platform).label
         self.fields["url"].widget.attrs.update(
-            {"inputmode": "url", "placeholder": f"https://… (alamat unggahan di {platform})"}
+            {
+                "inputmode": "url",
+                "placeholder": _("https://… (alamat unggahan di %(platform)s)")
+                % {"platform": platform},
+            }
         )
         if not self.is_bound:
             self.fields["went_live_at"].initial = local_now_value()
@@ -331,35 +344,47 @@ class PublicationRowForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if (data.get("url") or "").strip() and (data.get("reason") or "").strip():
-            raise ValidationError("Isi tautan unggahan ATAU alasan tidak diunggah, tidak keduanya.")
+            raise ValidationError(
+                _("Isi tautan unggahan ATAU alasan tidak diunggah, tidak keduanya.")
+            )
         return data
 
 
 def status_choices() -> list[tuple[str, str]]:
-    return [("", "Semua status"), *ContentItem.Status.choices]
+    return [("", _("Semua status")), *ContentItem.Status.choices]
 
 
 class ItemFilterForm(forms.Form):
     """The content list's filters (GET). Unknown values are ignored, not refused."""
 
-    q = forms.CharField(label="Cari judul", required=False, max_length=200)
-    status = forms.ChoiceField(label="Status", required=False, choices=status_choices)
-    step = forms.TypedChoiceField(label="Langkah", required=False, coerce=int, empty_value=None)
+    q = forms.CharField(label=gettext_lazy("Cari judul"), required=False, max_length=200)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=status_choices)
+    step = forms.TypedChoiceField(
+        label=gettext_lazy("Langkah"), required=False, coerce=int, empty_value=None
+    )
     content_type = forms.ChoiceField(
-        label="Jenis konten", required=False, choices=[("", "Semua jenis"), *ContentType.choices]
+        label=gettext_lazy("Jenis konten"),
+        required=False,
+        choices=[("", gettext_lazy("Semua jenis")), *ContentType.choices],
     )
-    person = forms.TypedChoiceField(label="Staf", required=False, coerce=int, empty_value=None)
+    person = forms.TypedChoiceField(
+        label=gettext_lazy("Staf"), required=False, coerce=int, empty_value=None
+    )
     platform = forms.ChoiceField(
-        label="Platform", required=False, choices=[("", "Semua platform"), *PlatformChoice.choices]
+        label=gettext_lazy("Platform"),
+        required=False,
+        choices=[("", gettext_lazy("Semua platform")), *PlatformChoice.choices],
     )
-    date_from = forms.DateField(label="Dibuka sejak", required=False, widget=DateInput())
-    date_to = forms.DateField(label="Sampai", required=False, widget=DateInput())
+    date_from = forms.DateField(
+        label=gettext_lazy("Dibuka sejak"), required=False, widget=DateInput()
+    )
+    date_to = forms.DateField(label=gettext_lazy("Sampai"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, steps: list, people: list, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["step"].choices = [("", "Semua langkah"), *steps]
+        self.fields["step"].choices = [("", _("Semua langkah")), *steps]
         self.fields["person"].choices = [
-            ("", "Semua staf"),
+            ("", _("Semua staf")),
             *[(u.pk, u.get_full_name()) for u in people],
         ]
 

@@ -13,6 +13,7 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from simedsos.accounts.models import User
 from simedsos.content.media_checks import inspect_upload
@@ -53,7 +54,7 @@ def _audit(ctx: engine.StepContext, action: str, media: DraftMedia, **after) -> 
 def _own_media(ctx: engine.StepContext, media: DraftMedia) -> DraftMedia:
     current = DraftMedia.objects.filter(pk=media.pk, item=ctx.item, removed=False).first()
     if current is None:
-        raise ValidationError("Media ini sudah dihapus atau bukan milik konsep ini.")
+        raise ValidationError(_("Media ini sudah dihapus atau bukan milik konsep ini."))
     return current
 
 
@@ -135,15 +136,20 @@ def media_update(
             if len(alt_text) > ALT_TEXT_MAX:
                 raise ValidationError(
                     {
-                        "alt_text": f"Teks alternatif paling banyak {ALT_TEXT_MAX:,} karakter "
-                        f"(sekarang {len(alt_text):,}).".replace(",", ".")
+                        "alt_text": _(
+                            "Teks alternatif paling banyak %(limit)s karakter (sekarang %(count)s)."
+                        )
+                        % {
+                            "limit": f"{ALT_TEXT_MAX:,}".replace(",", "."),
+                            "count": f"{len(alt_text):,}".replace(",", "."),
+                        }
                     }
                 )
             current.alt_text = alt_text
             current.save(update_fields=["alt_text"])
         if position is not None:
             if position < 0:
-                raise ValidationError({"position": "Urutan tidak boleh negatif."})
+                raise ValidationError({"position": _("Urutan tidak boleh negatif.")})
             others = [
                 m
                 for m in DraftMedia.objects.filter(item=ctx.item, removed=False).order_by(

@@ -3,18 +3,19 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from simedsos.memos.models import Sifat
 
 
 class ContentType(models.TextChoices):
-    INFOGRAFIS = "INFOGRAFIS", "Infografis"
-    VIDEO = "VIDEO", "Video"
-    KUTIPAN = "KUTIPAN", "Kutipan/istilah hukum"
-    KUIS = "KUIS", "Kuis"
-    UCAPAN = "UCAPAN", "Ucapan hari besar"
-    PENGUMUMAN = "PENGUMUMAN", "Pengumuman"
-    LAINNYA = "LAINNYA", "Lainnya"
+    INFOGRAFIS = "INFOGRAFIS", gettext_lazy("Infografis")
+    VIDEO = "VIDEO", gettext_lazy("Video")
+    KUTIPAN = "KUTIPAN", gettext_lazy("Kutipan/istilah hukum")
+    KUIS = "KUIS", gettext_lazy("Kuis")
+    UCAPAN = "UCAPAN", gettext_lazy("Ucapan hari besar")
+    PENGUMUMAN = "PENGUMUMAN", gettext_lazy("Pengumuman")
+    LAINNYA = "LAINNYA", gettext_lazy("Lainnya")
 
 
 class LegalProduct(models.Model):
@@ -37,13 +38,13 @@ class ContentItem(models.Model):
     """One piece of content ordered by a disposition; it moves through the SOP's steps."""
 
     class Status(models.TextChoices):
-        DRAFTING = "DRAFTING", "Penyusunan konsep"
-        IN_REVIEW = "IN_REVIEW", "Pemeriksaan konsep"
-        APPROVED = "APPROVED", "Menunggu perintah pengunggahan"
-        UPLOAD_ORDERED = "UPLOAD_ORDERED", "Menunggu pengunggahan"
-        PUBLISHED = "PUBLISHED", "Terunggah"
-        PARTIALLY_PUBLISHED = "PARTIALLY_PUBLISHED", "Terunggah sebagian"
-        NOT_PUBLISHED = "NOT_PUBLISHED", "Tidak diunggah"
+        DRAFTING = "DRAFTING", gettext_lazy("Penyusunan konsep")
+        IN_REVIEW = "IN_REVIEW", gettext_lazy("Pemeriksaan konsep")
+        APPROVED = "APPROVED", gettext_lazy("Menunggu perintah pengunggahan")
+        UPLOAD_ORDERED = "UPLOAD_ORDERED", gettext_lazy("Menunggu pengunggahan")
+        PUBLISHED = "PUBLISHED", gettext_lazy("Terunggah")
+        PARTIALLY_PUBLISHED = "PARTIALLY_PUBLISHED", gettext_lazy("Terunggah sebagian")
+        NOT_PUBLISHED = "NOT_PUBLISHED", gettext_lazy("Tidak diunggah")
 
     work_unit = models.ForeignKey(
         "accounts.WorkUnit", on_delete=models.PROTECT, related_name="content_items"
@@ -155,8 +156,8 @@ class DraftMedia(models.Model):
     """An image or video of the working draft, checked by content on upload."""
 
     class Kind(models.TextChoices):
-        IMAGE = "IMAGE", "Gambar"
-        VIDEO = "VIDEO", "Video"
+        IMAGE = "IMAGE", gettext_lazy("Gambar")
+        VIDEO = "VIDEO", gettext_lazy("Video")
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="media")
     file = models.FileField("berkas", upload_to="media/%Y/%m/")
@@ -214,8 +215,8 @@ class Review(models.Model):
     """Step 4: the decision on one revision."""
 
     class Decision(models.TextChoices):
-        APPROVE = "APPROVE", "Disetujui"
-        RETURN = "RETURN", "Dikembalikan untuk diperbaiki"
+        APPROVE = "APPROVE", gettext_lazy("Disetujui")
+        RETURN = "RETURN", gettext_lazy("Dikembalikan untuk diperbaiki")
 
     revision = models.OneToOneField(DraftRevision, on_delete=models.PROTECT, related_name="review")
     reviewer = models.ForeignKey(
@@ -268,10 +269,10 @@ class StepRun(models.Model):
     """One pass of an item through one SOP step: when it arrived, started and finished."""
 
     class Outcome(models.TextChoices):
-        DONE = "DONE", "Selesai"
-        APPROVED = "APPROVED", "Disetujui"
-        RETURNED = "RETURNED", "Dikembalikan"
-        NOT_PUBLISHED = "NOT_PUBLISHED", "Tidak diunggah"
+        DONE = "DONE", gettext_lazy("Selesai")
+        APPROVED = "APPROVED", gettext_lazy("Disetujui")
+        RETURNED = "RETURNED", gettext_lazy("Dikembalikan")
+        NOT_PUBLISHED = "NOT_PUBLISHED", gettext_lazy("Tidak diunggah")
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="step_runs")
     step = models.ForeignKey("sop.SopStep", on_delete=models.PROTECT, related_name="runs")

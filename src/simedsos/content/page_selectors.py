@@ -16,6 +16,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from simedsos.accounts.authz import GRANTS, Action, Capacity
 from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
@@ -38,11 +40,11 @@ ACTION_URL_NAMES: dict[str, str] = {
 }
 
 ACTION_BUTTON_LABELS: dict[str, str] = {
-    Act.DRAFT: "Susun konsep",
-    Act.SUBMIT: "Serahkan konsep",
-    Act.REVIEW: "Periksa konsep",
-    Act.ORDER_UPLOAD: "Beri perintah pengunggahan",
-    Act.PUBLISH: "Unggah dan catat",
+    Act.DRAFT: gettext_lazy("Susun konsep"),
+    Act.SUBMIT: gettext_lazy("Serahkan konsep"),
+    Act.REVIEW: gettext_lazy("Periksa konsep"),
+    Act.ORDER_UPLOAD: gettext_lazy("Beri perintah pengunggahan"),
+    Act.PUBLISH: gettext_lazy("Unggah dan catat"),
 }
 
 HISTORY_LIMIT = 50
@@ -184,17 +186,27 @@ def step_access(user: User, item_id: int, action: str) -> StepAccess:
         .first()
     )
     if item is None:
-        raise Http404("Konten tidak ditemukan.")
+        raise Http404(_("Konten tidak ditemukan."))
     if item.work_unit_id not in visible_unit_ids(user, Action.CONTENT_VIEW):
-        raise AuthorizationError(f"Anda tidak berwenang melihat konten di {item.work_unit.name}.")
+        raise AuthorizationError(
+            _("Anda tidak berwenang melihat konten di %(work_unit_name)s.")
+            % {"work_unit_name": item.work_unit.name}
+        )
     step = item.current_step
     if step is None or step.action != action:
         where = (
-            f"sekarang pada langkah {step.number} ({step.activity})"
+            _("sekarang pada langkah %(step_number)s (%(step_activity)s)")
+            % {"step_number": step.number, "step_activity": step.activity}
             if step
-            else "konten ini sudah selesai"
+            else _("konten ini sudah selesai")
         )
-        return StepAccess(item, None, None, f"Langkah ini tidak sedang berjalan: {where}.", True)
+        return StepAccess(
+            item,
+            None,
+            None,
+            _("Langkah ini tidak sedang berjalan: %(where)s.") % {"where": where},
+            True,
+        )
     try:
         capacity = engine.step_capacity(user, item.work_unit, step)
     except AuthorizationError as exc:
@@ -209,8 +221,15 @@ def step_access(user: User, item_id: int, action: str) -> StepAccess:
             item,
             run,
             None,
-            f"Langkah {step.number} ({step.activity}) ditugaskan kepada "
-            f"{run.assignee.get_full_name()}; hanya dia yang dapat mengerjakannya.",
+            _(
+                "Langkah %(step_number)s (%(step_activity)s) ditugaskan kepada "
+                "%(assignee_full_name)s; hanya dia yang dapat mengerjakannya."
+            )
+            % {
+                "step_number": step.number,
+                "step_activity": step.activity,
+                "assignee_full_name": run.assignee.get_full_name(),
+            },
             False,
         )
     return StepAccess(item, run, capacity, "", False)

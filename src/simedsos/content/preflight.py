@@ -170,7 +170,8 @@ def _sizes(n_bytes: int, cap: int) -> tuple[str, str]:
         if cap % factor == 0:
             value = math.ceil(n_bytes * 100 / factor) / 100
             return f"{_dec(value, 2)} {unit}", f"{_int(cap // factor)} {unit}"
-    return f"{_int(n_bytes)} bita", f"{_int(cap)} bita"
+    in_bytes = _("%(n)s bita")
+    return in_bytes % {"n": _int(n_bytes)}, in_bytes % {"n": _int(cap)}
 
 
 def _duration(seconds: float) -> str:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from simedsos.accounts.authz import Action, AuthorizationError, capacities_of, visible_unit_ids
 from simedsos.accounts.models import User
@@ -87,7 +88,7 @@ def inbox_for(user: User, *, now: datetime.datetime | None = None) -> list[Inbox
                 arrived_at=run.arrived_at,
                 started_at=run.started_at,
                 capacity=(
-                    "Ditugaskan kepada Anda"
+                    _("Ditugaskan kepada Anda")
                     if run.assignee_id == user.pk
                     else labels.get((run.item.work_unit_id, run.actor_role), "")
                 ),
@@ -216,9 +217,12 @@ def item_detail(user: User, item_id: int) -> ContentItem:
         .first()
     )
     if item is None:
-        raise Http404("Konten tidak ditemukan.")
+        raise Http404(_("Konten tidak ditemukan."))
     if item.work_unit_id not in visible_unit_ids(user, Action.CONTENT_VIEW):
-        raise AuthorizationError(f"Anda tidak berwenang melihat konten di {item.work_unit.name}.")
+        raise AuthorizationError(
+            _("Anda tidak berwenang melihat konten di %(work_unit_name)s.")
+            % {"work_unit_name": item.work_unit.name}
+        )
     return item
 
 

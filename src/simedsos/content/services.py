@@ -24,6 +24,8 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from simedsos.accounts.authz import Action, AuthorizationError, find_capacity
 from simedsos.accounts.models import User, WorkUnit
@@ -42,7 +44,7 @@ from simedsos.content.models import (
     StepRun,
     UploadOrder,
 )
-from simedsos.core.audit import audit_record
+from simedsos.core.audit import audit_record, recorded_label
 from simedsos.memos.models import MemoKind, Sifat
 from simedsos.memos.services import memo_fields_default, memo_issue
 from simedsos.publishing.models import PlatformChoice, Publication, SocialAccount
@@ -66,7 +68,9 @@ MEMO_FIELD_NAMES = (
     "external_number",
     "issued_on",
 )
-SELF_DECISION_MESSAGE = "Anda tidak dapat menyetujui konsep yang Anda serahkan sendiri."
+SELF_DECISION_MESSAGE = gettext_lazy(
+    "Anda tidak dapat menyetujui konsep yang Anda serahkan sendiri."
+)
 # How far a client clock may run ahead before a "went live" moment counts as future.
 CLOCK_SKEW = datetime.timedelta(minutes=1)
 
@@ -98,15 +102,16 @@ def attachment_max_bytes() -> int:
 
 def _upload_problem(upload: UploadedFile) -> str | None:
     """Why an uploaded file cannot be kept, or None."""
-    name = upload.name or "berkas"
+    name = upload.name or _("berkas")
     if not upload.size:
-        return f"Berkas {name} kosong; pilih berkas yang berisi."
+        return _("Berkas %(name)s kosong; pilih berkas yang berisi.") % {"name": name}
     limit = attachment_max_bytes()
     if upload.size > limit:
-        return (
-            f"Berkas {name} berukuran {upload.size / 1024 / 1024:.1f} MB, melebihi batas "
-            f"{limit // 1024 // 1024} MB."
-        )
+        return _("Berkas %(name)s berukuran %(upload_size).1f MB, melebihi batas %(limit)s MB.") % {
+            "name": name,
+            "upload_size": upload.size / 1024 / 1024,
+            "limit": limit // 1024 // 1024,
+        }
     return None
 
 
@@ -130,8 +135,12 @@ def _published_version(work_unit: WorkUnit) -> SopVersion:
     )
     if version is None:
         raise ValidationError(
-            f"Belum ada SOP pengelolaan media sosial yang berlaku di {work_unit.name}. "
-            "Admin perlu menerbitkan versi SOP terlebih dahulu (menu SOP)."
+            _(
+                "Belum ada SOP pengelolaan media sosial yang berlaku di "
+                "%(work_unit_name)s. Admin perlu menerbitkan versi SOP terlebih dahulu "
+                "(menu SOP)."
+            )
+            % {"work_unit_name": work_unit.name}
         )
     return version
 
@@ -154,7 +163,10 @@ def _clean_variants(variants: dict[str, str] | None) -> dict[str, str]:
     for platform, text in (variants or {}).items():
         if platform not in PlatformChoice.values:
             raise ValidationError(
-                {"variants": f"Platform {platform} tidak dikenal untuk varian keterangan."}
+                {
+                    "variants": _("Platform %(platform)s tidak dikenal untuk varian keterangan.")
+                    % {"platform": platform}
+                }
             )
         if str(text or "").strip():
             cleaned[platform] = str(text)
@@ -168,14 +180,17 @@ def _link_problems(links: Sequence[str]) -> list[str]:
         try:
             validate(link)
         except ValidationError:
-            problems.append(f"Tautan {link} bukan alamat web yang sah (awali dengan https://).")
+            problems.append(
+                _("Tautan %(link)s bukan alamat web yang sah (awali dengan https://).")
+                % {"link": link}
+            )
     return problems
 
 
 def _latest_revision(item: ContentItem) -> DraftRevision:
     revision = item.revisions.select_related("submitted_by").order_by("-number").first()
     if revision is None:
-        raise ValidationError("Belum ada konsep yang diserahkan untuk konten ini.")
+        raise ValidationError(_("Belum ada konsep yang diserahkan untuk konten ini."))
     return revision
 
 
@@ -226,7 +241,8 @@ def item_dispose(
     first = steps[0]
     if first.action != Act.DISPOSE:
         raise ValidationError(
-            f"Langkah pertama SOP {version.number} bukan disposisi; konten tidak dapat dibuka."
+            _("Langkah pertama SOP %(version_number)s bukan disposisi; konten tidak dapat dibuka.")
+            % {"version_number": version.number}
         )
     capacity = engine.step_capacity(actor, work_unit, first)
 
@@ -235,37 +251,37 @@ def item_dispose(
     title = (title or "").strip()
     instruction = (instruction or "").strip()
     if not title:
-        errors["title"] = "Judul konten wajib diisi."
+        errors["title"] = _("Judul konten wajib diisi.")
     elif len(title) > 300:
-        errors["title"] = "Judul konten paling banyak 300 karakter."
+        errors["title"] = _("Judul konten paling banyak 300 karakter.")
     if not instruction:
-        errors["instruction"] = "Petunjuk pembuatan konten wajib diisi."
+        errors["instruction"] = _("Petunjuk pembuatan konten wajib diisi.")
     if content_type not in ContentType.values:
-        errors["content_type"] = "Pilih jenis konten."
+        errors["content_type"] = _("Pilih jenis konten.")
     if priority not in ITEM_PRIORITIES:
-        errors["priority"] = "Pilih sifat: Biasa, Segera atau Sangat Segera."
+        errors["priority"] = _("Pilih sifat: Biasa, Segera atau Sangat Segera.")
     deadline = _aware(deadline)
     if deadline is not None and deadline <= now:
-        errors["deadline"] = "Tenggat harus setelah waktu sekarang."
+        errors["deadline"] = _("Tenggat harus setelah waktu sekarang.")
 
     wanted_ids = {a.pk if isinstance(a, SocialAccount) else int(a) for a in target_accounts or []}
     accounts = list(
         SocialAccount.objects.filter(pk__in=wanted_ids, work_unit=work_unit, is_active=True)
     )
     if not wanted_ids:
-        errors["target_accounts"] = "Pilih sekurang-kurangnya satu akun tujuan."
+        errors["target_accounts"] = _("Pilih sekurang-kurangnya satu akun tujuan.")
     elif len(accounts) != len(wanted_ids):
-        errors["target_accounts"] = (
-            f"Ada akun tujuan yang tidak aktif atau bukan milik {work_unit.name}."
-        )
+        errors["target_accounts"] = _(
+            "Ada akun tujuan yang tidak aktif atau bukan milik %(work_unit_name)s."
+        ) % {"work_unit_name": work_unit.name}
 
     if assignee is None or (
         find_capacity(assignee, Action.STEP_ACT, work_unit, roles=frozenset({Role.STAF})) is None
     ):
-        errors["assignee"] = (
-            f"{assignee or 'Pelaksana'} bukan staf di {work_unit.name}; "
-            "pilih staf pelaksana dari satuan kerja ini."
-        )
+        errors["assignee"] = _(
+            "%(assignee)s bukan staf di %(work_unit_name)s; pilih staf pelaksana "
+            "dari satuan kerja ini."
+        ) % {"assignee": assignee or _("Pelaksana"), "work_unit_name": work_unit.name}
 
     products: list[dict[str, str]] = []
     validate_url = URLValidator(schemes=["http", "https"])
@@ -276,13 +292,15 @@ def item_dispose(
         if not (p_title or p_number or p_url):
             continue
         if not p_title:
-            errors["legal_products"] = "Judul produk hukum wajib diisi."
+            errors["legal_products"] = _("Judul produk hukum wajib diisi.")
             continue
         if p_url:
             try:
                 validate_url(p_url)
             except ValidationError:
-                errors["legal_products"] = f"Tautan produk hukum {p_url} bukan alamat web yang sah."
+                errors["legal_products"] = _(
+                    "Tautan produk hukum %(p_url)s bukan alamat web yang sah."
+                ) % {"p_url": p_url}
                 continue
         products.append({"title": p_title[:500], "number": p_number[:200], "url": p_url[:500]})
 
@@ -343,7 +361,9 @@ def item_dispose(
             content_item=item,
             **fields,
         )
-        Disposition.objects.create(item=item, memo=memo, given_by=actor, capacity=capacity.label)
+        Disposition.objects.create(
+            item=item, memo=memo, given_by=actor, capacity=recorded_label(capacity)
+        )
 
         run = engine.open_run(item, first, arrived_at=started)
         run.started_at = started
@@ -400,11 +420,14 @@ def draft_save(
         ctx = engine.enter(item.pk, actor=actor, actions={Act.DRAFT})
         draft = Draft.objects.select_related("updated_by").get(item=ctx.item)
         if draft.version != base_version:
-            who = draft.updated_by.get_full_name() if draft.updated_by else "pengguna lain"
+            who = draft.updated_by.get_full_name() if draft.updated_by else _("pengguna lain")
             raise ValidationError(
-                f"Konsep ini sudah diubah di tab atau perangkat lain oleh {who} pada "
-                f"{engine.format_moment(draft.updated_at)}, sehingga perubahan Anda belum "
-                "disimpan. Salin teks Anda, muat ulang konsep, lalu tempelkan kembali.",
+                _(
+                    "Konsep ini sudah diubah di tab atau perangkat lain oleh %(who)s pada "
+                    "%(draft_updated_at)s, sehingga perubahan Anda belum disimpan. Salin "
+                    "teks Anda, muat ulang konsep, lalu tempelkan kembali."
+                )
+                % {"who": who, "draft_updated_at": engine.format_moment(draft.updated_at)},
                 code="stale",
             )
         changes = {
@@ -460,7 +483,7 @@ def draft_submit(
         draft = Draft.objects.get(item=locked)
         problems = []
         if not draft.caption.strip():
-            problems.append("Keterangan utama masih kosong.")
+            problems.append(_("Keterangan utama masih kosong."))
         problems += _link_problems(draft.links)
         problems += _blocking_preflight_issues(locked)
         if problems:
@@ -554,14 +577,19 @@ def review_comment_add(
         latest = _latest_revision(ctx.item)
         if latest.pk != revision.pk:
             raise ValidationError(
-                f"Revisi {revision.number} sudah tidak diperiksa; yang diperiksa sekarang "
-                f"revisi {latest.number}."
+                _(
+                    "Revisi %(revision_number)s sudah tidak diperiksa; yang diperiksa "
+                    "sekarang revisi %(latest_number)s."
+                )
+                % {"revision_number": revision.number, "latest_number": latest.number}
             )
-        _refuse_own(actor, latest, "Anda tidak dapat memeriksa konsep yang Anda serahkan sendiri.")
+        _refuse_own(
+            actor, latest, _("Anda tidak dapat memeriksa konsep yang Anda serahkan sendiri.")
+        )
         if not text:
-            raise ValidationError({"text": "Catatan koreksi wajib diisi."})
+            raise ValidationError({"text": _("Catatan koreksi wajib diisi.")})
         if len(field) > 60:
-            raise ValidationError({"field": "Nama bagian yang dikomentari terlalu panjang."})
+            raise ValidationError({"field": _("Nama bagian yang dikomentari terlalu panjang.")})
         engine.mark_started(ctx)
         comment = ReviewComment.objects.create(
             revision=latest, author=actor, field=field, text=text
@@ -586,17 +614,20 @@ def _review_decide(*, actor: User, item: ContentItem, decision: str, comment: st
         if decision == Review.Decision.RETURN:
             if not comment:
                 raise ValidationError(
-                    {"comment": "Catatan perbaikan wajib diisi saat mengembalikan konsep."}
+                    {"comment": _("Catatan perbaikan wajib diisi saat mengembalikan konsep.")}
                 )
             if ctx.step.return_to_number is None:
                 raise ValidationError(
-                    f"Langkah {ctx.step.number} pada versi SOP ini tidak dapat mengembalikan "
-                    "konsep."
+                    _(
+                        "Langkah %(step_number)s pada versi SOP ini tidak dapat mengembalikan "
+                        "konsep."
+                    )
+                    % {"step_number": ctx.step.number}
                 )
         review = Review.objects.create(
             revision=revision,
             reviewer=actor,
-            capacity=ctx.capacity.label,
+            capacity=recorded_label(ctx.capacity),
             decision=decision,
             comment=comment,
             decided_at=timezone.now(),
@@ -659,8 +690,10 @@ def upload_order_issue(
         if publish_at is not None and publish_at < now - CLOCK_SKEW:
             raise ValidationError(
                 {
-                    "publish_at": "Jadwal unggah sudah lewat; isi waktu yang akan datang atau "
-                    "kosongkan agar segera diunggah."
+                    "publish_at": _(
+                        "Jadwal unggah sudah lewat; isi waktu yang akan datang atau kosongkan "
+                        "agar segera diunggah."
+                    )
                 }
             )
         started = engine.clamp(opened_at, low=ctx.run.arrived_at, high=now)
@@ -686,7 +719,7 @@ def upload_order_issue(
             item=locked,
             memo=memo,
             ordered_by=actor,
-            capacity=ctx.capacity.label,
+            capacity=recorded_label(ctx.capacity),
             publish_at=publish_at,
         )
         Publication.objects.bulk_create(
@@ -729,13 +762,21 @@ def _pending_publication(ctx: engine.StepContext, publication: Publication) -> P
         .first()
     )
     if pub is None:
-        raise ValidationError("Publikasi ini bukan milik konten tersebut.")
+        raise ValidationError(_("Publikasi ini bukan milik konten tersebut."))
     if pub.status != Publication.Status.PENDING:
-        who = pub.recorded_by.get_full_name() if pub.recorded_by else "sistem"
+        who = pub.recorded_by.get_full_name() if pub.recorded_by else _("sistem")
         when = engine.format_moment(pub.recorded_at) if pub.recorded_at else "-"
         raise ValidationError(
-            f"Unggahan ke {pub.account} sudah dicatat ({pub.get_status_display()}) oleh {who} "
-            f"pada {when}."
+            _(
+                "Unggahan ke %(pub_account)s sudah dicatat (%(pub_status_display)s) "
+                "oleh %(who)s pada %(when)s."
+            )
+            % {
+                "pub_account": pub.account,
+                "pub_status_display": pub.get_status_display(),
+                "who": who,
+                "when": when,
+            }
         )
     return pub
 
@@ -845,14 +886,13 @@ def publication_record(
             errors["url"] = exc.messages[0]
         now = timezone.now()
         if went_live_at is None:
-            errors["went_live_at"] = "Waktu tayang wajib diisi."
+            errors["went_live_at"] = _("Waktu tayang wajib diisi.")
         elif went_live_at > now + CLOCK_SKEW:
-            errors["went_live_at"] = "Waktu tayang tidak boleh di masa depan."
+            errors["went_live_at"] = _("Waktu tayang tidak boleh di masa depan.")
         elif went_live_at < ctx.item.created_at:
-            errors["went_live_at"] = (
-                "Waktu tayang tidak boleh sebelum konten didisposisikan "
-                f"({engine.format_moment(ctx.item.created_at)})."
-            )
+            errors["went_live_at"] = _(
+                "Waktu tayang tidak boleh sebelum konten didisposisikan (%(item_created_at)s)."
+            ) % {"item_created_at": engine.format_moment(ctx.item.created_at)}
         if evidence is not None:
             problem = _upload_problem(evidence)
             if problem:
@@ -882,7 +922,7 @@ def publication_mark_not_published(
         ctx = engine.enter(publication.item_id, actor=actor, actions={Act.PUBLISH})
         pub = _pending_publication(ctx, publication)
         if not reason:
-            raise ValidationError({"reason": "Alasan tidak diunggah wajib diisi."})
+            raise ValidationError({"reason": _("Alasan tidak diunggah wajib diisi.")})
         engine.mark_started(ctx)
         pub.status = Publication.Status.NOT_PUBLISHED
         pub.reason = reason

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from simedsos.accounts.authz import Action, AuthorizationError, capacities_of, visible_unit_ids
@@ -147,8 +148,11 @@ def dispose(request: HttpRequest) -> HttpResponse:
     if not targets:
         return forbidden(
             request,
-            "Anda tidak berwenang membuat disposisi konten: langkah disposisi dijalankan oleh "
-            "pejabat yang ditetapkan SOP (Kepala Bagian atau Plt./Plh.-nya).",
+            _(
+                "Anda tidak berwenang membuat disposisi konten: langkah disposisi "
+                "dijalankan oleh pejabat yang ditetapkan SOP (Kepala Bagian atau "
+                "Plt./Plh.-nya)."
+            ),
         )
     wanted = request.POST.get("unit") or request.GET.get("unit")
     target = next((t for t in targets if str(t.unit.pk) == wanted), targets[0])
@@ -182,8 +186,14 @@ def dispose(request: HttpRequest) -> HttpResponse:
                 memo = item.disposition.memo
                 messages.success(
                     request,
-                    f"Disposisi tercatat dengan Nota Dinas nomor {memo.number}; tugas dikirim "
-                    f"kepada {item.assignee.get_full_name()}.",
+                    _(
+                        "Disposisi tercatat dengan Nota Dinas nomor %(memo_number)s; tugas "
+                        "dikirim kepada %(assignee_full_name)s."
+                    )
+                    % {
+                        "memo_number": memo.number,
+                        "assignee_full_name": item.assignee.get_full_name(),
+                    },
                 )
                 return redirect("content:item", pk=item.pk)
     else:
@@ -252,12 +262,18 @@ def upload_order(request: HttpRequest, pk: int) -> HttpResponse:
                 form.apply_service_error(exc)
             else:
                 when = (
-                    f" untuk tayang {format_moment(order.publish_at)}" if order.publish_at else ""
+                    _(" untuk tayang %(order_publish_at)s")
+                    % {"order_publish_at": format_moment(order.publish_at)}
+                    if order.publish_at
+                    else ""
                 )
                 messages.success(
                     request,
-                    f"Perintah pengunggahan{when} diterbitkan dengan Nota Dinas nomor "
-                    f"{order.memo.number}.",
+                    _(
+                        "Perintah pengunggahan%(when)s diterbitkan dengan Nota Dinas nomor "
+                        "%(memo_number)s."
+                    )
+                    % {"when": when, "memo_number": order.memo.number},
                 )
                 return redirect("content:item", pk=item.pk)
     else:
@@ -347,18 +363,20 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         failed = any(f.errors for f in forms.values())
         if not done and not failed:
             errors.append(
-                "Belum ada yang dicatat: isi tautan unggahan (atau alasan tidak diunggah) "
-                "pada sekurang-kurangnya satu akun."
+                _(
+                    "Belum ada yang dicatat: isi tautan unggahan (atau alasan tidak "
+                    "diunggah) pada sekurang-kurangnya satu akun."
+                )
             )
         if done:
-            messages.success(request, f"{done} akun tercatat.")
+            messages.success(request, _("%(done)s akun tercatat.") % {"done": done})
         if not failed and done:
             item.refresh_from_db(fields=["status", "current_step"])
             if item.current_step_id is None:
                 messages.success(
                     request,
-                    f"Semua akun tujuan telah dicatat; konten berstatus "
-                    f"{item.get_status_display()}.",
+                    _("Semua akun tujuan telah dicatat; konten berstatus %(item_status_display)s.")
+                    % {"item_status_display": item.get_status_display()},
                 )
                 return redirect("content:item", pk=pk)
             return redirect("content:publish", pk=pk)
@@ -429,19 +447,22 @@ def _revision_media(item: ContentItem, revision: DraftRevision | None) -> list[D
 def _visible_item(request: HttpRequest, pk: int) -> ContentItem:
     item = ContentItem.objects.select_related("work_unit").filter(pk=pk).first()
     if item is None:
-        raise Http404("Konten tidak ditemukan.")
+        raise Http404(_("Konten tidak ditemukan."))
     if item.work_unit_id not in visible_unit_ids(request.user, Action.CONTENT_VIEW):
-        raise AuthorizationError(f"Anda tidak berwenang melihat konten di {item.work_unit.name}.")
+        raise AuthorizationError(
+            _("Anda tidak berwenang melihat konten di %(work_unit_name)s.")
+            % {"work_unit_name": item.work_unit.name}
+        )
     return item
 
 
 def _file_response(field, name: str) -> FileResponse:
     if not field:
-        raise Http404("Berkas tidak ada.")
+        raise Http404(_("Berkas tidak ada."))
     try:
         handle = field.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("Berkas tidak ditemukan di penyimpanan.") from exc
+        raise Http404(_("Berkas tidak ditemukan di penyimpanan.")) from exc
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     inline = content_type.startswith("image/") or content_type == "application/pdf"
     return FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
@@ -455,7 +476,7 @@ def attachment_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse
         return forbidden(request, exc)
     attachment = Attachment.objects.filter(item=item, pk=file_pk).first()
     if attachment is None:
-        raise Http404("Lampiran tidak ditemukan.")
+        raise Http404(_("Lampiran tidak ditemukan."))
     return _file_response(attachment.file, attachment.original_name)
 
 
@@ -467,7 +488,7 @@ def evidence_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
         return forbidden(request, exc)
     pub = Publication.objects.filter(item=item, pk=file_pk).first()
     if pub is None or not pub.evidence:
-        raise Http404("Bukti unggahan tidak ditemukan.")
+        raise Http404(_("Bukti unggahan tidak ditemukan."))
     return _file_response(pub.evidence, pub.evidence.name.rsplit("/", 1)[-1])
 
 
@@ -479,5 +500,5 @@ def media_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
         return forbidden(request, exc)
     media = DraftMedia.objects.filter(item=item, pk=file_pk).first()
     if media is None:
-        raise Http404("Media tidak ditemukan.")
+        raise Http404(_("Media tidak ditemukan."))
     return _file_response(media.file, media.original_name)

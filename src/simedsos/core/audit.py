@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.ipv6 import clean_ipv6_address
+from django.utils.translation import gettext as _
 
 from simedsos.core.models import AuditEvent
 from simedsos.core.request_context import client_address
@@ -111,6 +113,13 @@ def _take_chain_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
 
 
+def recorded_label(capacity: Any) -> str:
+    """A capacity's label as records keep it: in the default language (Indonesian), whatever
+    language the acting person reads the pages in, so stored records do not mix languages."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(getattr(capacity, "label", capacity or ""))
+
+
 def audit_record(
     *,
     actor: Any,
@@ -141,7 +150,7 @@ def audit_record(
         occurred_at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(str(actor) if actor is not None else "sistem")[:200],
-        capacity=str(getattr(capacity, "label", capacity or ""))[:300],
+        capacity=recorded_label(capacity)[:300],
         work_unit=work_unit if work_unit is not None else getattr(capacity, "work_unit", None),
         action=action[:100],
         object_type=obj._meta.label[:100],
@@ -163,7 +172,10 @@ class ChainBreak:
     reason: str
 
     def __str__(self) -> str:
-        return f"peristiwa #{self.sequence}: {self.reason}"
+        return _("peristiwa #%(sequence)s: %(reason)s") % {
+            "sequence": self.sequence,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -190,18 +202,23 @@ def audit_check_chain(batch_size: int = 2000) -> ChainReport:
         if event.sequence != expected_sequence:
             first, last = expected_sequence, event.sequence - 1
             if last < first:
-                reason = f"urutan mundur atau ganda (diharapkan #{expected_sequence})"
+                reason = _("urutan mundur atau ganda (diharapkan #%(expected_sequence)s)") % {
+                    "expected_sequence": expected_sequence
+                }
             elif first == last:
-                reason = f"peristiwa #{first} sebelumnya hilang"
+                reason = _("peristiwa #%(first)s sebelumnya hilang") % {"first": first}
             else:
-                reason = f"peristiwa #{first}–#{last} sebelumnya hilang"
+                reason = _("peristiwa #%(first)s–#%(last)s sebelumnya hilang") % {
+                    "first": first,
+                    "last": last,
+                }
             report.breaks.append(ChainBreak(event.sequence, reason))
         if event.prev_hash != expected_prev:
             report.breaks.append(
-                ChainBreak(event.sequence, "tautan ke peristiwa sebelumnya tidak cocok")
+                ChainBreak(event.sequence, _("tautan ke peristiwa sebelumnya tidak cocok"))
             )
         if event_digest(event) != event.hash:
-            report.breaks.append(ChainBreak(event.sequence, "isi peristiwa telah diubah"))
+            report.breaks.append(ChainBreak(event.sequence, _("isi peristiwa telah diubah")))
         # Continue from what is stored, so one tampered event is reported once, not as a
         # cascade over every later event.
         expected_prev = event.hash

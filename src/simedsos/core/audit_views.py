@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from simedsos.accounts.authz import (
     Action,
@@ -33,8 +34,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     unit_ids = visible_unit_ids(request.user, Action.AUDIT_VIEW, capacities=capacities)
     if not unit_ids:
         raise AuthorizationError(
-            "Anda tidak berwenang melihat log audit. Log audit hanya dapat dibuka oleh Admin, "
-            "Pemantau, dan Kepala Bagian."
+            _(
+                "Anda tidak berwenang melihat log audit. Log audit hanya dapat dibuka "
+                "oleh Admin, Pemantau, dan Kepala Bagian."
+            )
         )
     include_system = any(c.role in SYSTEM_EVENT_ROLES for c in capacities)
     form = AuditFilterForm(request.GET or None, unit_ids=unit_ids)

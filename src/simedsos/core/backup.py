@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from simedsos.core.audit import ChainBreak, ChainReport, audit_check_chain
 from simedsos.core.models import AuditEvent
@@ -83,8 +84,11 @@ def _connection(using: str):
     connection = connections[using]
     if connection.vendor not in DATABASE_MEMBERS:
         raise BackupError(
-            f"Basis data jenis {connection.vendor} belum didukung oleh pencadangan; "
-            "gunakan SQLite atau PostgreSQL."
+            _(
+                "Basis data jenis %(vendor)s belum didukung oleh "
+                "pencadangan; gunakan SQLite atau PostgreSQL."
+            )
+            % {"vendor": connection.vendor}
         )
     return connection
 
@@ -110,9 +114,12 @@ def _pg_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
         raise BackupError(
-            f"Program {name} tidak ditemukan. Pasang klien PostgreSQL dengan versi yang sama "
-            f"atau lebih baru daripada servernya (mis. `apt-get install postgresql-client`), "
-            "lalu ulangi."
+            _(
+                "Program %(name)s tidak ditemukan. Pasang klien PostgreSQL dengan "
+                "versi yang sama atau lebih baru daripada servernya (mis. `apt-get "
+                "install postgresql-client`), lalu ulangi."
+            )
+            % {"name": name}
         )
     return path
 
@@ -121,7 +128,10 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         detail = (completed.stderr or completed.stdout).strip()[-2000:]
-        raise BackupError(f"{what} gagal (kode {completed.returncode}): {detail}")
+        raise BackupError(
+            _("%(what)s gagal (kode %(code)s): %(detail)s")
+            % {"what": what, "code": completed.returncode, "detail": detail}
+        )
 
 
 def _media_files(media_root: Path) -> Iterator[tuple[Path, str]]:
@@ -170,7 +180,9 @@ def backup_create(
     if path.is_dir():
         path = path / default_backup_path().name
     if path.exists():
-        raise BackupError(f"Berkas {path} sudah ada; pilih nama lain agar tidak tertimpa.")
+        raise BackupError(
+            _("Berkas %(path)s sudah ada; pilih nama lain agar tidak tertimpa.") % {"path": path}
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
 
     # The chain as it stands before the dump: the dump holds at least these events (the log
@@ -229,7 +241,9 @@ def backup_create(
 
 
 def _refuse(reason: str) -> BackupError:
-    return BackupError(f"Cadangan ditolak: {reason} Tidak ada yang diubah.")
+    return BackupError(
+        _("Cadangan ditolak: %(reason)s Tidak ada yang diubah.") % {"reason": reason}
+    )
 
 
 def _safe_name(name: str) -> bool:
@@ -245,16 +259,18 @@ def _extract_verified(archive_path: Path, workdir: Path) -> dict[str, Any]:
             names = [m.name for m in members]
             if MANIFEST not in names:
                 raise _refuse(
-                    "berkas ini tidak memuat manifest.json, jadi bukan cadangan SIMEDSOS."
+                    _("berkas ini tidak memuat manifest.json, jadi bukan cadangan SIMEDSOS.")
                 )
             if len(set(names)) != len(names):
-                raise _refuse("ada anggota arsip yang namanya ganda.")
+                raise _refuse(_("ada anggota arsip yang namanya ganda."))
             for member in members:
                 if not member.isfile() or not _safe_name(member.name):
-                    raise _refuse(f"anggota arsip {member.name!r} tidak diizinkan.")
+                    raise _refuse(
+                        _("anggota arsip %(name)r tidak diizinkan.") % {"name": member.name}
+                    )
             archive.extractall(workdir, filter="data")
     except (tarfile.TarError, EOFError, OSError) as exc:
-        raise _refuse(f"arsip tidak dapat dibaca ({exc}).") from exc
+        raise _refuse(_("arsip tidak dapat dibaca (%(exc)s).") % {"exc": exc}) from exc
 
     try:
         manifest = json.loads((workdir / MANIFEST).read_text(encoding="utf-8"))
@@ -262,20 +278,30 @@ def _extract_verified(archive_path: Path, workdir: Path) -> dict[str, Any]:
         vendor = manifest["database"]["vendor"]
         database_member = manifest["database"]["member"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise _refuse(f"manifest.json rusak ({exc}).") from exc
+        raise _refuse(_("manifest.json rusak (%(exc)s).") % {"exc": exc}) from exc
     if manifest.get("format") != FORMAT_VERSION:
-        raise _refuse(f"format cadangan {manifest.get('format')!r} tidak dikenal.")
+        raise _refuse(
+            _("format cadangan %(format)r tidak dikenal.") % {"format": manifest.get("format")}
+        )
 
     present = set(names) - {MANIFEST}
     if missing := sorted(set(files) - present):
-        raise _refuse(f"berkas yang tercatat di manifest hilang dari arsip: {', '.join(missing)}.")
+        raise _refuse(
+            _("berkas yang tercatat di manifest hilang dari arsip: %(missing)s.")
+            % {"missing": ", ".join(missing)}
+        )
     if extra := sorted(present - set(files)):
-        raise _refuse(f"arsip memuat berkas yang tidak tercatat di manifest: {', '.join(extra)}.")
+        raise _refuse(
+            _("arsip memuat berkas yang tidak tercatat di manifest: %(extra)s.")
+            % {"extra": ", ".join(extra)}
+        )
     for name, expected in files.items():
         if _sha256_of(workdir / name) != expected.get("sha256"):
-            raise _refuse(f"checksum SHA-256 berkas {name} tidak cocok dengan manifest.")
+            raise _refuse(
+                _("checksum SHA-256 berkas %(name)s tidak cocok dengan manifest.") % {"name": name}
+            )
     if database_member not in files or DATABASE_MEMBERS.get(vendor) != database_member:
-        raise _refuse("manifest tidak menunjuk berkas basis data yang sah.")
+        raise _refuse(_("manifest tidak menunjuk berkas basis data yang sah."))
     return manifest
 
 
@@ -290,10 +316,10 @@ def _restore_database(connection, dump: Path) -> None:
         source = sqlite3.connect(dump)
         try:
             if source.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise _refuse("salinan basis data SQLite di dalam arsip rusak.")
+                raise _refuse(_("salinan basis data SQLite di dalam arsip rusak."))
             connection.ensure_connection()
             if connection.in_atomic_block:
-                raise BackupError("Pemulihan tidak boleh dijalankan di dalam transaksi.")
+                raise BackupError(_("Pemulihan tidak boleh dijalankan di dalam transaksi."))
             source.backup(connection.connection)
         finally:
             source.close()
@@ -350,8 +376,11 @@ def backup_restore(*, archive_path: Path, using: str = DEFAULT_DB_ALIAS) -> Rest
         vendor = manifest["database"]["vendor"]
         if vendor != connection.vendor:
             raise _refuse(
-                f"cadangan ini dari basis data {vendor}, sedangkan yang dipakai sekarang "
-                f"{connection.vendor}."
+                _(
+                    "cadangan ini dari basis data %(vendor)s, sedangkan yang dipakai "
+                    "sekarang %(current)s."
+                )
+                % {"vendor": vendor, "current": connection.vendor}
             )
         _restore_database(connection, workdir / manifest["database"]["member"])
         files = _replace_media(workdir / MEDIA_PREFIX, media_root)
@@ -363,6 +392,6 @@ def backup_restore(*, archive_path: Path, using: str = DEFAULT_DB_ALIAS) -> Rest
             AuditEvent.objects.filter(sequence=expected["events"]).values_list("hash", flat=True)
         ).first()
         if head != expected.get("head_hash"):
-            reason = "peristiwa ini tidak sama dengan yang tercatat saat pencadangan"
+            reason = _("peristiwa ini tidak sama dengan yang tercatat saat pencadangan")
             chain.breaks.append(ChainBreak(expected["events"], reason))
     return RestoreResult(files=files, chain=chain)

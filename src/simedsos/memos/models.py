@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 # Crockford-style base32 without look-alike characters (no I, L, O, U): easy to read aloud and
 # to type from a printout. 10 characters = 50 bits, far beyond guessing by trying.
@@ -25,22 +26,22 @@ def memo_attachment_path(instance: "MemoAttachment", filename: str) -> str:
 
 
 class RenderStatus(models.TextChoices):
-    PENDING = "PENDING", "Menunggu dibuat"
-    RENDERING = "RENDERING", "Sedang dibuat"
-    DONE = "DONE", "Selesai"
-    FAILED = "FAILED", "Gagal"
+    PENDING = "PENDING", gettext_lazy("Menunggu dibuat")
+    RENDERING = "RENDERING", gettext_lazy("Sedang dibuat")
+    DONE = "DONE", gettext_lazy("Selesai")
+    FAILED = "FAILED", gettext_lazy("Gagal")
 
 
 class MemoKind(models.TextChoices):
-    DISPOSITION = "DISPOSITION", "Nota Dinas Disposisi"
-    UPLOAD_ORDER = "UPLOAD_ORDER", "Nota Dinas Perintah Pengunggahan"
+    DISPOSITION = "DISPOSITION", gettext_lazy("Nota Dinas Disposisi")
+    UPLOAD_ORDER = "UPLOAD_ORDER", gettext_lazy("Nota Dinas Perintah Pengunggahan")
 
 
 class Sifat(models.TextChoices):
-    BIASA = "BIASA", "Biasa"
-    SEGERA = "SEGERA", "Segera"
-    SANGAT_SEGERA = "SANGAT_SEGERA", "Sangat Segera"
-    RAHASIA = "RAHASIA", "Rahasia"
+    BIASA = "BIASA", gettext_lazy("Biasa")
+    SEGERA = "SEGERA", gettext_lazy("Segera")
+    SANGAT_SEGERA = "SANGAT_SEGERA", gettext_lazy("Sangat Segera")
+    RAHASIA = "RAHASIA", gettext_lazy("Rahasia")
 
 
 class MemoSequence(models.Model):

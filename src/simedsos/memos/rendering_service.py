@@ -13,6 +13,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from simedsos.accounts.authz import Action, authorize, find_capacity
 from simedsos.accounts.models import User
@@ -143,9 +144,9 @@ def memo_rerender(*, actor: User, memo_id: int) -> Memo:
         if memo.issued_by_id != actor.pk:
             capacity = authorize(actor, Action.MEMO_RERENDER, memo.work_unit)
         if memo.render_status == RenderStatus.DONE:
-            raise RenderRefused("PDF nota dinas ini sudah selesai dibuat.")
+            raise RenderRefused(_("PDF nota dinas ini sudah selesai dibuat."))
         if memo.render_status != RenderStatus.FAILED and not _is_stale(memo):
-            raise RenderRefused("PDF nota dinas ini sedang dibuat; tunggu sebentar.")
+            raise RenderRefused(_("PDF nota dinas ini sedang dibuat; tunggu sebentar."))
         before = {"render_status": memo.render_status, "render_attempts": memo.render_attempts}
         memo.render_status = RenderStatus.PENDING
         memo.render_attempts = 0

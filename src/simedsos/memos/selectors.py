@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from simedsos.accounts.authz import Action, visible_unit_ids
 from simedsos.accounts.models import Membership, User, WorkUnit
@@ -75,7 +76,7 @@ def memo_get_visible(user: User, memo_id: int) -> Memo:
         .first()
     )
     if memo is None:
-        raise Http404("Nota dinas tidak ditemukan.")
+        raise Http404(_("Nota dinas tidak ditemukan."))
     return memo
 
 

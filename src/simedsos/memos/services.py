@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from simedsos.accounts.authz import Capacity
 from simedsos.accounts.models import User, WorkUnit
@@ -48,8 +49,12 @@ def memo_number_format(
     except (KeyError, IndexError, ValueError) as exc:
         allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
         raise ValidationError(
-            f"Templat nomor nota dinas {work_unit.name} ({template!r}) tidak dapat dipakai. "
-            f"Gunakan hanya {allowed}. Admin dapat memperbaikinya pada data satuan kerja."
+            _(
+                "Templat nomor nota dinas %(work_unit_name)s (%(template)r) tidak "
+                "dapat dipakai. Gunakan hanya %(allowed)s. Admin dapat memperbaikinya "
+                "pada data satuan kerja."
+            )
+            % {"work_unit_name": work_unit.name, "template": template, "allowed": allowed}
         ) from exc
 
 
@@ -71,7 +76,9 @@ def _next_sequence(work_unit: WorkUnit, register: str, year: int) -> MemoSequenc
 
 def _position_of(capacity: Capacity) -> str:
     if capacity.acting_kind or not capacity.user.jabatan:
-        return f"{Role(capacity.role).label} {capacity.work_unit.name}"
+        # Printed on the memo, so in Indonesian even when the signer reads English pages.
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{Role(capacity.role).label} {capacity.work_unit.name}"
     return capacity.user.jabatan
 
 
@@ -100,22 +107,22 @@ def memo_issue(
     """
     errors: dict[str, str] = {}
     if kind not in MemoKind.values:
-        errors["kind"] = "Jenis nota dinas tidak dikenal."
+        errors["kind"] = _("Jenis nota dinas tidak dikenal.")
     for name, value, label in (
-        ("recipient", recipient, "Yth. (penerima)"),
-        ("sender", sender, "Dari"),
-        ("subject", subject, "Hal"),
-        ("body", body, "Isi"),
+        ("recipient", recipient, _("Yth. (penerima)")),
+        ("sender", sender, _("Dari")),
+        ("subject", subject, _("Hal")),
+        ("body", body, _("Isi")),
     ):
         if not (value or "").strip():
-            errors[name] = f"{label} nota dinas wajib diisi."
+            errors[name] = _("%(label)s nota dinas wajib diisi.") % {"label": label}
     if sifat not in Sifat.values:
-        errors["sifat"] = "Sifat nota dinas tidak dikenal."
+        errors["sifat"] = _("Sifat nota dinas tidak dikenal.")
     if attachment_count < 0:
-        errors["attachment_count"] = "Jumlah lampiran tidak boleh negatif."
+        errors["attachment_count"] = _("Jumlah lampiran tidak boleh negatif.")
     external = (external_number or "").strip()
     if len(external) > 120:
-        errors["external_number"] = "Nomor nota dinas paling banyak 120 karakter."
+        errors["external_number"] = _("Nomor nota dinas paling banyak 120 karakter.")
     if errors:
         raise ValidationError(errors)
 
@@ -127,9 +134,16 @@ def memo_issue(
                 raise ValidationError(
                     {
                         "external_number": (
-                            f"Nomor nota dinas {external} sudah dipakai oleh nota dinas "
-                            f"tanggal {existing.issued_on:%d-%m-%Y} (Hal: {existing.subject}). "
-                            "Periksa kembali nomornya."
+                            _(
+                                "Nomor nota dinas %(external)s sudah dipakai oleh nota dinas "
+                                "tanggal %(issued_on)s (Hal: %(subject)s). Periksa kembali "
+                                "nomornya."
+                            )
+                            % {
+                                "external": external,
+                                "issued_on": format(existing.issued_on, "%d-%m-%Y"),
+                                "subject": existing.subject,
+                            }
                         )
                     }
                 )
@@ -177,7 +191,10 @@ def memo_issue(
                 )
         except IntegrityError as exc:
             raise ValidationError(
-                {"external_number": f"Nomor nota dinas {number} baru saja dipakai. Periksa."}
+                {
+                    "external_number": _("Nomor nota dinas %(number)s baru saja dipakai. Periksa.")
+                    % {"number": number}
+                }
             ) from exc
         audit_record(
             actor=actor,
@@ -202,7 +219,7 @@ def _column_title(item: ContentItem, role: str) -> str:
     for column in item.sop_version.actor_columns or []:
         if column.get("role") == role and column.get("title"):
             return str(column["title"])
-    return Role(role).label
+    return str(Role(role).label)
 
 
 def memo_fields_default(item: ContentItem, kind: str, capacity: Capacity) -> dict[str, Any]:
@@ -212,6 +229,13 @@ def memo_fields_default(item: ContentItem, kind: str, capacity: Capacity) -> dic
     member's superior), naming the staff member who writes the content; the upload order
     likewise. Titles come from the SOP version's actor columns when it has them.
     """
+    # A memo is an official document: its text stays Indonesian whatever language the
+    # person issuing it reads the pages in (labels such as the content type are translated).
+    with translation.override(settings.LANGUAGE_CODE):
+        return _memo_fields_default(item, kind, capacity)
+
+
+def _memo_fields_default(item: ContentItem, kind: str, capacity: Capacity) -> dict[str, Any]:
     from simedsos.accounts.roles import SUPERIOR_ROLE
 
     recipient_role = SUPERIOR_ROLE.get(Role.STAF) or Role.KASUBBAG

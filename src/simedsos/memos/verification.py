@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+
 from simedsos.memos.models import VERIFICATION_ALPHABET, Memo, RenderStatus
 
 # Uploads to the public page are compared, never stored; the cap keeps a request cheap.
@@ -46,11 +48,11 @@ def issued_files(memo: Memo) -> list[IssuedFile]:
     if memo.render_status != RenderStatus.DONE:
         return []
     files = [
-        IssuedFile("Nota dinas (PDF)", memo.pdf_sha256),
-        IssuedFile("Salinan arsip (PDF/A)", memo.archive_pdf_sha256),
+        IssuedFile(_("Nota dinas (PDF)"), memo.pdf_sha256),
+        IssuedFile(_("Salinan arsip (PDF/A)"), memo.archive_pdf_sha256),
     ]
     if memo.disposition_sheet_sha256:
-        files.append(IssuedFile("Lembar disposisi (PDF)", memo.disposition_sheet_sha256))
+        files.append(IssuedFile(_("Lembar disposisi (PDF)"), memo.disposition_sheet_sha256))
     return [f for f in files if f.sha256]
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from simedsos.notifications.models import Notification
@@ -46,7 +47,9 @@ def mark_read(request: HttpRequest) -> HttpResponse:
     ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
     count = notification_mark_read(user=request.user, notification_ids=ids or None)
     if count:
-        messages.success(request, f"{count} pemberitahuan ditandai sudah dibaca.")
+        messages.success(
+            request, _("%(count)s pemberitahuan ditandai sudah dibaca.") % {"count": count}
+        )
     return redirect("notifications:list")
 
 

@@ -28,11 +28,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from simedsos.accounts.authz import Action, AuthorizationError, Capacity, find_capacity
 from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
 from simedsos.accounts.roles import Role
-from simedsos.core.audit import audit_record
+from simedsos.core.audit import audit_record, recorded_label
 from simedsos.sop.models import SopStep
 
 Act = SopStep.SystemAction
@@ -49,12 +51,12 @@ STATUS_AT: dict[str, str] = {
 
 # "Konten ini sudah tidak berada pada langkah <label>: ..."
 ACTION_PHRASE: dict[str, str] = {
-    Act.DISPOSE: "disposisi",
-    Act.DRAFT: "penyusunan konsep",
-    Act.SUBMIT: "penyerahan konsep",
-    Act.REVIEW: "pemeriksaan",
-    Act.ORDER_UPLOAD: "perintah pengunggahan",
-    Act.PUBLISH: "pengunggahan",
+    Act.DISPOSE: gettext_lazy("disposisi"),
+    Act.DRAFT: gettext_lazy("penyusunan konsep"),
+    Act.SUBMIT: gettext_lazy("penyerahan konsep"),
+    Act.REVIEW: gettext_lazy("pemeriksaan"),
+    Act.ORDER_UPLOAD: gettext_lazy("perintah pengunggahan"),
+    Act.PUBLISH: gettext_lazy("pengunggahan"),
 }
 
 
@@ -111,8 +113,17 @@ def step_capacity(actor: User, unit: WorkUnit, step: SopStep) -> Capacity:
     capacity = find_capacity(actor, Action.STEP_ACT, unit, roles=frozenset({step.actor_role}))
     if capacity is None:
         raise AuthorizationError(
-            f"Anda tidak berwenang menjalankan langkah {step.number} ({step.activity}) di "
-            f"{unit.name}: langkah ini dijalankan oleh {Role(step.actor_role).label}."
+            _(
+                "Anda tidak berwenang menjalankan langkah %(step_number)s "
+                "(%(step_activity)s) di %(unit_name)s: langkah ini dijalankan oleh "
+                "%(label)s."
+            )
+            % {
+                "step_number": step.number,
+                "step_activity": step.activity,
+                "unit_name": unit.name,
+                "label": Role(step.actor_role).label,
+            }
         )
     return capacity
 
@@ -120,7 +131,7 @@ def step_capacity(actor: User, unit: WorkUnit, step: SopStep) -> Capacity:
 def _wrong_step_message(item, actions: set[str]) -> str:
     from simedsos.content.models import StepRun
 
-    phrase = " / ".join(ACTION_PHRASE[a] for a in sorted(actions))
+    phrase = " / ".join(str(ACTION_PHRASE[a]) for a in sorted(actions))
     passed = (
         StepRun.objects.filter(item=item, step__action__in=actions, finished_at__isnull=False)
         .select_related("step", "actor")
@@ -129,29 +140,44 @@ def _wrong_step_message(item, actions: set[str]) -> str:
     )
     if passed is None:
         where = (
-            f"sekarang pada langkah {item.current_step.number} ({item.current_step.activity})"
+            _("sekarang pada langkah %(step_number)s (%(step_activity)s)")
+            % {"step_number": item.current_step.number, "step_activity": item.current_step.activity}
             if item.current_step
-            else "konten ini sudah selesai"
+            else _("konten ini sudah selesai")
         )
-        return f"Konten ini belum sampai pada langkah {phrase}; {where}."
+        return _("Konten ini belum sampai pada langkah %(phrase)s; %(where)s.") % {
+            "phrase": phrase,
+            "where": where,
+        }
     last = (
         StepRun.objects.filter(item=item, finished_at__isnull=False)
         .select_related("step", "actor")
         .order_by("-finished_at", "-id")
         .first()
     )
-    who = last.actor.get_full_name() if last.actor else "sistem"
+    who = last.actor.get_full_name() if last.actor else _("sistem")
     when = format_moment(last.finished_at)
     if last.outcome == "APPROVED":
-        what = f"konsep telah disetujui oleh {who} pada {when}"
+        what = _("konsep telah disetujui oleh %(who)s pada %(when)s") % {"who": who, "when": when}
     elif last.outcome == "RETURNED":
-        what = f"konsep telah dikembalikan oleh {who} pada {when}"
+        what = _("konsep telah dikembalikan oleh %(who)s pada %(when)s") % {
+            "who": who,
+            "when": when,
+        }
     else:
-        what = (
-            f"langkah {last.step.number} ({last.step.activity}) telah diselesaikan oleh "
-            f"{who} pada {when}"
-        )
-    return f"Konten ini sudah tidak berada pada langkah {phrase}: {what}."
+        what = _(
+            "langkah %(step_number)s (%(step_activity)s) telah diselesaikan oleh "
+            "%(who)s pada %(when)s"
+        ) % {
+            "step_number": last.step.number,
+            "step_activity": last.step.activity,
+            "who": who,
+            "when": when,
+        }
+    return _("Konten ini sudah tidak berada pada langkah %(phrase)s: %(what)s.") % {
+        "phrase": phrase,
+        "what": what,
+    }
 
 
 def enter(item_id: int, *, actor: User, actions: Iterable[str]) -> StepContext:
@@ -173,8 +199,15 @@ def enter(item_id: int, *, actor: User, actions: Iterable[str]) -> StepContext:
     run = StepRun.objects.select_related("assignee").get(item=item, finished_at__isnull=True)
     if run.assignee_id is not None and run.assignee_id != actor.pk:
         raise AuthorizationError(
-            f"Langkah {step.number} ({step.activity}) ditugaskan kepada "
-            f"{run.assignee.get_full_name()}; hanya dia yang dapat mengerjakannya."
+            _(
+                "Langkah %(step_number)s (%(step_activity)s) ditugaskan kepada "
+                "%(assignee_full_name)s; hanya dia yang dapat mengerjakannya."
+            )
+            % {
+                "step_number": step.number,
+                "step_activity": step.activity,
+                "assignee_full_name": run.assignee.get_full_name(),
+            }
         )
     return StepContext(
         item=item,
@@ -191,7 +224,8 @@ def reenter(ctx: StepContext) -> StepContext:
         ctx.capacity = step_capacity(ctx.actor, ctx.item.work_unit, ctx.step)
     if ctx.run.assignee_id is not None and ctx.run.assignee_id != ctx.actor.pk:
         raise AuthorizationError(
-            f"Langkah {ctx.step.number} ({ctx.step.activity}) ditugaskan kepada orang lain."
+            _("Langkah %(step_number)s (%(step_activity)s) ditugaskan kepada orang lain.")
+            % {"step_number": ctx.step.number, "step_activity": ctx.step.activity}
         )
     return ctx
 
@@ -235,7 +269,8 @@ def _next_step(ctx: StepContext, to_number: int | None) -> SopStep | None:
             if step.number == to_number:
                 return step
         raise ValidationError(
-            f"Versi SOP konten ini tidak memiliki langkah {to_number} untuk pengembalian."
+            _("Versi SOP konten ini tidak memiliki langkah %(to_number)s untuk pengembalian.")
+            % {"to_number": to_number}
         )
     later = [s for s in ctx.version_steps() if s.number > ctx.step.number]
     return later[0] if later else None
@@ -272,7 +307,7 @@ def advance(
     run.started_at = run.started_at or min(started_at or finished, finished)
     run.finished_at = max(finished, run.started_at)
     run.actor = ctx.actor
-    run.capacity = ctx.capacity.label
+    run.capacity = recorded_label(ctx.capacity)
     run.acting_kind = ctx.capacity.acting_kind
     run.outcome = outcome
     run.comment = comment

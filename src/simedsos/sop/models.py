@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from simedsos.accounts.roles import Role
 
@@ -31,9 +32,9 @@ class SopVersion(models.Model):
     """The identity part (Permenpan RB 35/2012) and the steps of one version of an SOP."""
 
     class Status(models.TextChoices):
-        DRAFT = "DRAFT", "Konsep"
-        PUBLISHED = "PUBLISHED", "Berlaku"
-        RETIRED = "RETIRED", "Tidak berlaku"
+        DRAFT = "DRAFT", gettext_lazy("Konsep")
+        PUBLISHED = "PUBLISHED", gettext_lazy("Berlaku")
+        RETIRED = "RETIRED", gettext_lazy("Tidak berlaku")
 
     sop = models.ForeignKey(Sop, on_delete=models.PROTECT, related_name="versions")
     revision = models.PositiveIntegerField("revisi ke", default=0)
@@ -106,16 +107,16 @@ class SopStep(models.Model):
     """One row of the flowchart with its mutu baku (kelengkapan, waktu, output)."""
 
     class Kind(models.TextChoices):
-        TASK = "TASK", "Kegiatan"
-        DECISION = "DECISION", "Keputusan"
+        TASK = "TASK", gettext_lazy("Kegiatan")
+        DECISION = "DECISION", gettext_lazy("Keputusan")
 
     class SystemAction(models.TextChoices):
-        DISPOSE = "DISPOSE", "Disposisi (membuka konten)"
-        DRAFT = "DRAFT", "Menyusun konsep"
-        SUBMIT = "SUBMIT", "Menyerahkan konsep"
-        REVIEW = "REVIEW", "Memeriksa konsep"
-        ORDER_UPLOAD = "ORDER_UPLOAD", "Perintah pengunggahan"
-        PUBLISH = "PUBLISH", "Mengunggah"
+        DISPOSE = "DISPOSE", gettext_lazy("Disposisi (membuka konten)")
+        DRAFT = "DRAFT", gettext_lazy("Menyusun konsep")
+        SUBMIT = "SUBMIT", gettext_lazy("Menyerahkan konsep")
+        REVIEW = "REVIEW", gettext_lazy("Memeriksa konsep")
+        ORDER_UPLOAD = "ORDER_UPLOAD", gettext_lazy("Perintah pengunggahan")
+        PUBLISH = "PUBLISH", gettext_lazy("Mengunggah")
 
     version = models.ForeignKey(SopVersion, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField("nomor")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from simedsos.accounts.authz import Action, authorize
 from simedsos.accounts.models import User, WorkUnit
@@ -72,11 +73,6 @@ STEP_FIELDS = (
 # Fields a step form may set; the number is given by the step's position (see sop_step_move).
 STEP_EDITABLE_FIELDS = tuple(f for f in STEP_FIELDS if f != "number")
 
-LOCKED_MESSAGE = (
-    "Versi SOP ini sudah {status} sehingga tidak dapat diubah. "
-    "Buat revisi baru (salin ke konsep) untuk mengubahnya."
-)
-
 
 # --- snapshots for the audit log -------------------------------------------------------------
 
@@ -103,8 +99,15 @@ def _steps_snapshot(version: SopVersion) -> list[dict[str, Any]]:
 
 def _ensure_draft(version: SopVersion) -> None:
     if version.status != SopVersion.Status.DRAFT:
-        status = "diterbitkan" if version.status == SopVersion.Status.PUBLISHED else "dicabut"
-        raise ValidationError(LOCKED_MESSAGE.format(status=status), code="locked")
+        status = _("diterbitkan") if version.status == SopVersion.Status.PUBLISHED else _("dicabut")
+        raise ValidationError(
+            _(
+                "Versi SOP ini sudah %(status)s sehingga tidak dapat diubah. "
+                "Buat revisi baru (salin ke konsep) untuk mengubahnya."
+            )
+            % {"status": status},
+            code="locked",
+        )
 
 
 def _lock_version(version: SopVersion) -> SopVersion:
@@ -188,7 +191,7 @@ def actor_columns_problems(columns: Any) -> list[str]:
     """What is wrong with a list of flowchart columns [{"role": ..., "title": ...}, ...]."""
     problems: list[str] = []
     if not isinstance(columns, list) or not columns:
-        return ["Kolom pelaksana belum diisi: tentukan minimal satu pelaksana."]
+        return [_("Kolom pelaksana belum diisi: tentukan minimal satu pelaksana.")]
     seen: set[str] = set()
     for index, column in enumerate(columns, start=1):
         role = column.get("role", "") if isinstance(column, dict) else ""
@@ -196,12 +199,21 @@ def actor_columns_problems(columns: Any) -> list[str]:
         if role not in Role.values:
             allowed = ", ".join(Role.values)
             problems.append(
-                f"Kolom pelaksana ke-{index}: peran “{role}” tidak dikenal (pilih {allowed})."
+                _(
+                    "Kolom pelaksana ke-%(index)s: peran “%(role)s” tidak dikenal (pilih "
+                    "%(allowed)s)."
+                )
+                % {"index": index, "role": role, "allowed": allowed}
             )
         elif role in seen:
-            problems.append(f"Kolom pelaksana ke-{index}: peran {role} tercantum dua kali.")
+            problems.append(
+                _("Kolom pelaksana ke-%(index)s: peran %(role)s tercantum dua kali.")
+                % {"index": index, "role": role}
+            )
         if not title:
-            problems.append(f"Kolom pelaksana ke-{index}: judul kolom belum diisi.")
+            problems.append(
+                _("Kolom pelaksana ke-%(index)s: judul kolom belum diisi.") % {"index": index}
+            )
         seen.add(role)
     return problems
 
@@ -215,48 +227,62 @@ def _step_problems(
     def add(field: str, message: str) -> None:
         problems.setdefault(field, []).append(message)
 
-    label = f"Langkah {number}"
+    label = _("Langkah %(number)s") % {"number": number}
     if not (data.get("activity") or "").strip():
-        add("activity", f"{label}: uraian kegiatan belum diisi.")
+        add("activity", _("%(label)s: uraian kegiatan belum diisi.") % {"label": label})
     role = data.get("actor_role") or ""
     if not role:
-        add("actor_role", f"{label}: pelaksana belum dipilih.")
+        add("actor_role", _("%(label)s: pelaksana belum dipilih.") % {"label": label})
     elif role not in _column_roles(version):
         add(
             "actor_role",
-            f"{label}: pelaksana {_role_label(version, role)} tidak ada di kolom pelaksana "
-            "SOP ini. Tambahkan kolomnya di identitas SOP atau pilih pelaksana lain.",
+            _(
+                "%(label)s: pelaksana %(role)s tidak ada di kolom pelaksana SOP "
+                "ini. Tambahkan kolomnya di identitas SOP atau pilih pelaksana lain."
+            )
+            % {"label": label, "role": _role_label(version, role)},
         )
     minutes = data.get("time_standard_minutes")
     if minutes is None or minutes == "":
-        add("time_standard_minutes", f"{label}: waktu (mutu baku) belum diisi.")
+        add(
+            "time_standard_minutes",
+            _("%(label)s: waktu (mutu baku) belum diisi.") % {"label": label},
+        )
     elif not isinstance(minutes, int) or minutes <= 0:
         add(
             "time_standard_minutes",
-            f"{label}: waktu harus berupa bilangan bulat menit yang lebih dari 0.",
+            _("%(label)s: waktu harus berupa bilangan bulat menit yang lebih dari 0.")
+            % {"label": label},
         )
     if data.get("kind") not in SopStep.Kind.values:
-        add("kind", f"{label}: jenis langkah harus Kegiatan atau Keputusan.")
+        add("kind", _("%(label)s: jenis langkah harus Kegiatan atau Keputusan.") % {"label": label})
     if data.get("action") not in SopStep.SystemAction.values:
-        add("action", f"{label}: tindakan sistem belum dipilih.")
+        add("action", _("%(label)s: tindakan sistem belum dipilih.") % {"label": label})
     target = data.get("return_to_number")
     if data.get("kind") == SopStep.Kind.DECISION:
         if target in (None, ""):
             add(
                 "return_to_number",
-                f"{label} adalah keputusan: tentukan ke langkah mana konsep dikembalikan "
-                "bila tidak disetujui.",
+                _(
+                    "%(label)s adalah keputusan: tentukan ke langkah mana konsep "
+                    "dikembalikan bila tidak disetujui."
+                )
+                % {"label": label},
             )
         elif target not in earlier_numbers:
             add(
                 "return_to_number",
-                f"{label}: langkah tujuan pengembalian ({target}) harus langkah sebelumnya "
-                "yang ada di SOP ini.",
+                _(
+                    "%(label)s: langkah tujuan pengembalian (%(target)s) harus langkah "
+                    "sebelumnya yang ada di SOP ini."
+                )
+                % {"label": label, "target": target},
             )
     elif target not in (None, ""):
         add(
             "return_to_number",
-            f"{label}: hanya langkah keputusan yang dapat mengembalikan ke langkah lain.",
+            _("%(label)s: hanya langkah keputusan yang dapat mengembalikan ke langkah lain.")
+            % {"label": label},
         )
     return problems
 
@@ -265,27 +291,29 @@ def sop_version_validate(version: SopVersion) -> list[str]:
     """Everything that stops this version from being published, in plain Indonesian."""
     problems: list[str] = []
     if not (version.number or "").strip():
-        problems.append("Nomor SOP belum diisi.")
+        problems.append(_("Nomor SOP belum diisi."))
     if not (version.title or "").strip():
-        problems.append("Nama SOP belum diisi.")
+        problems.append(_("Nama SOP belum diisi."))
     if version.effective_on is None:
-        problems.append("Tanggal efektif belum diisi.")
+        problems.append(_("Tanggal efektif belum diisi."))
     if not (version.approver_name or "").strip():
-        problems.append("Nama pejabat yang mengesahkan belum diisi.")
+        problems.append(_("Nama pejabat yang mengesahkan belum diisi."))
     if not (version.approver_position or "").strip():
-        problems.append("Jabatan pejabat yang mengesahkan belum diisi.")
+        problems.append(_("Jabatan pejabat yang mengesahkan belum diisi."))
     problems += actor_columns_problems(version.actor_columns)
 
     steps = list(version.steps.order_by("number", "pk"))
     if not steps:
-        problems.append("SOP belum memiliki langkah kegiatan.")
+        problems.append(_("SOP belum memiliki langkah kegiatan."))
         return problems
     numbers = [s.number for s in steps]
     duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
     for number in duplicates:
-        problems.append(f"Nomor langkah {number} dipakai lebih dari satu kali.")
+        problems.append(
+            _("Nomor langkah %(number)s dipakai lebih dari satu kali.") % {"number": number}
+        )
     if numbers != list(range(1, len(steps) + 1)) and not duplicates:
-        problems.append("Nomor langkah harus berurutan mulai dari 1 tanpa loncatan.")
+        problems.append(_("Nomor langkah harus berurutan mulai dari 1 tanpa loncatan."))
     for step in steps:
         earlier = {n for n in numbers if n < step.number}
         for messages in _step_problems(
@@ -306,13 +334,16 @@ def sop_version_copy(*, actor: User, version: SopVersion) -> SopVersion:
         sop = Sop.objects.select_for_update().get(pk=version.sop_id)
         if version.status == SopVersion.Status.DRAFT:
             raise ValidationError(
-                "Versi ini masih konsep: sunting langsung, tidak perlu disalin.", code="is_draft"
+                _("Versi ini masih konsep: sunting langsung, tidak perlu disalin."), code="is_draft"
             )
         open_draft = sop.versions.filter(status=SopVersion.Status.DRAFT).first()
         if open_draft is not None:
             raise ValidationError(
-                f"Sudah ada konsep revisi ke-{open_draft.revision} untuk SOP ini. "
-                "Lanjutkan atau hapus konsep itu lebih dahulu.",
+                _(
+                    "Sudah ada konsep revisi ke-%(revision)s untuk SOP ini. "
+                    "Lanjutkan atau hapus konsep itu lebih dahulu."
+                )
+                % {"revision": open_draft.revision},
                 code="draft_exists",
             )
         last = sop.versions.aggregate(m=Max("revision"))["m"] or 0
@@ -357,8 +388,8 @@ def sop_version_update(*, actor: User, version: SopVersion, **fields: Any) -> So
         errors: dict[str, list[str]] = {}
         for name in ("number", "title"):
             if name in fields and not (fields[name] or "").strip():
-                label = "Nomor SOP" if name == "number" else "Nama SOP"
-                errors[name] = [f"{label} wajib diisi."]
+                label = _("Nomor SOP") if name == "number" else _("Nama SOP")
+                errors[name] = [_("%(label)s wajib diisi.") % {"label": label}]
         for name in LIST_FIELDS:
             if name in fields:
                 fields[name] = [str(item).strip() for item in fields[name] if str(item).strip()]
@@ -371,19 +402,22 @@ def sop_version_update(*, actor: User, version: SopVersion, **fields: Any) -> So
                 used = locked.steps.exclude(actor_role__in=kept).order_by("number")
                 for step in used:
                     errors.setdefault("actor_columns", []).append(
-                        f"Kolom pelaksana {_role_label(locked, step.actor_role)} masih dipakai "
-                        f"oleh langkah {step.number}. Ubah pelaksana langkah itu lebih dahulu."
+                        _(
+                            "Kolom pelaksana %(role)s masih dipakai oleh langkah "
+                            "%(step_number)s. Ubah pelaksana langkah itu lebih dahulu."
+                        )
+                        % {"role": _role_label(locked, step.actor_role), "step_number": step.number}
                     )
         if fields.get("approver_nip") and not (
             fields["approver_nip"].isdigit() and len(fields["approver_nip"]) == 18
         ):
-            errors["approver_nip"] = ["NIP harus terdiri atas tepat 18 angka tanpa spasi."]
+            errors["approver_nip"] = [_("NIP harus terdiri atas tepat 18 angka tanpa spasi.")]
         made_on, revised_on = (
             fields.get("made_on", locked.made_on),
             fields.get("revised_on", locked.revised_on),
         )
         if made_on and revised_on and revised_on < made_on:
-            errors["revised_on"] = ["Tanggal revisi tidak boleh sebelum tanggal pembuatan."]
+            errors["revised_on"] = [_("Tanggal revisi tidak boleh sebelum tanggal pembuatan.")]
         if errors:
             raise ValidationError(errors)
         for name, value in fields.items():
@@ -441,7 +475,7 @@ def sop_step_save(
         locked = _lock_version(version)
         _ensure_draft(locked)
         if step is not None and step.version_id != locked.pk:
-            raise ValidationError("Langkah ini bukan bagian dari versi SOP yang disunting.")
+            raise ValidationError(_("Langkah ini bukan bagian dari versi SOP yang disunting."))
         clean = _coerce_step_data(data)
         if step is None:
             last = locked.steps.aggregate(m=Max("number"))["m"] or 0
@@ -507,8 +541,11 @@ def sop_step_delete(*, actor: User, step: SopStep) -> None:
         referrers = [str(n) for n in pointing.values_list("number", flat=True)]
         if referrers:
             raise ValidationError(
-                f"Langkah {step.number} adalah tujuan pengembalian dari langkah "
-                f"{', '.join(referrers)}. Ubah tujuan pengembalian itu lebih dahulu."
+                _(
+                    "Langkah %(step_number)s adalah tujuan pengembalian dari langkah "
+                    "%(referrers)s. Ubah tujuan pengembalian itu lebih dahulu."
+                )
+                % {"step_number": step.number, "referrers": ", ".join(referrers)}
             )
         before = _steps_snapshot(locked)
         step.delete()
@@ -533,10 +570,11 @@ def sop_step_move(*, actor: User, step: SopStep, to_number: int) -> None:
         ordered = list(locked.steps.order_by("number"))
         moving = next((s for s in ordered if s.pk == step.pk), None)
         if moving is None:
-            raise ValidationError("Langkah ini bukan bagian dari versi SOP yang disunting.")
+            raise ValidationError(_("Langkah ini bukan bagian dari versi SOP yang disunting."))
         if not 1 <= to_number <= len(ordered):
             raise ValidationError(
-                f"Posisi tujuan harus antara 1 dan {len(ordered)}.", code="bad_position"
+                _("Posisi tujuan harus antara 1 dan %(count)s.") % {"count": len(ordered)},
+                code="bad_position",
             )
         before = [_step_snapshot(s) for s in ordered]
         ordered.remove(moving)
@@ -580,15 +618,20 @@ def sop_version_publish(
             and effective_on < current.effective_on
         ):
             problems.append(
-                "Tanggal efektif tidak boleh sebelum tanggal efektif versi yang berlaku "
-                f"({current.effective_on:%d-%m-%Y})."
+                _(
+                    "Tanggal efektif tidak boleh sebelum tanggal efektif versi yang "
+                    "berlaku (%(current_effective_on)s)."
+                )
+                % {"current_effective_on": format(current.effective_on, "%d-%m-%Y")}
             )
         if effective_on and effective_on > timezone.localdate():
             # The version published now is the one in force now; a later date would leave a
             # gap after the current version is retired.
             problems.append(
-                "Tanggal efektif tidak boleh setelah hari ini. Terbitkan versi ini pada "
-                "tanggal mulai berlakunya."
+                _(
+                    "Tanggal efektif tidak boleh setelah hari ini. Terbitkan versi ini "
+                    "pada tanggal mulai berlakunya."
+                )
             )
         if problems:
             raise ValidationError(problems)

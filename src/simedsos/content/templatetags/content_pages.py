@@ -1,6 +1,7 @@
 """Template filters of the content pages."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -13,10 +14,18 @@ def durasi(seconds) -> str:
     except (TypeError, ValueError):
         return ""
     if total < 60:
-        return f"{total} detik"
+        return _("%(total)s detik") % {"total": total}
     minutes, secs = divmod(total, 60)
     if minutes < 60:
         # Short standards (1 minute) need the seconds to tell 1:05 from 1:55.
-        return f"{minutes} menit {secs} detik" if minutes < 10 and secs else f"{minutes} menit"
+        return (
+            _("%(minutes)s menit %(secs)s detik") % {"minutes": minutes, "secs": secs}
+            if minutes < 10 and secs
+            else _("%(minutes)s menit") % {"minutes": minutes}
+        )
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} jam {minutes} menit" if minutes else f"{hours} jam"
+    return (
+        _("%(hours)s jam %(minutes)s menit") % {"hours": hours, "minutes": minutes}
+        if minutes
+        else _("%(hours)s jam") % {"hours": hours}
+    )

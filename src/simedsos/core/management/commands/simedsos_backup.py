@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from simedsos.core.backup import BackupError, backup_create
 
@@ -30,7 +31,15 @@ class Command(BaseCommand):
         size_mb = result.size / (1024 * 1024)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Cadangan tersimpan: {result.path} ({size_mb:.1f} MB; {result.files} berkas; "
-                f"log audit {result.audit_events} peristiwa)"
+                _(
+                    "Cadangan tersimpan: %(path)s (%(size_mb).1f MB; "
+                    "%(files)s berkas; log audit %(result_audit_events)s peristiwa)"
+                )
+                % {
+                    "path": result.path,
+                    "size_mb": size_mb,
+                    "files": result.files,
+                    "result_audit_events": result.audit_events,
+                }
             )
         )

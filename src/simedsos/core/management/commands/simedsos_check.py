@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
 
 from simedsos.core.audit import audit_check_chain
 
@@ -42,24 +43,31 @@ def deploy_problems() -> list[Problem]:
         problems.append(
             Problem(
                 "secret_key",
-                "SECRET_KEY masih kunci bawaan pengembangan. Setel variabel lingkungan SECRET_KEY "
-                "ke nilai acak rahasia minimal 50 karakter, misalnya hasil perintah "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`.",
+                _(
+                    "SECRET_KEY masih kunci bawaan pengembangan. Setel variabel lingkungan "
+                    "SECRET_KEY ke nilai acak rahasia minimal 50 karakter, misalnya hasil "
+                    "perintah `python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(50))'`."
+                ),
             )
         )
     elif len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < MIN_SECRET_KEY_UNIQUE_CHARACTERS:
         problems.append(
             Problem(
                 "secret_key",
-                f"SECRET_KEY terlalu pendek atau terlalu seragam ({len(key)} karakter). Setel "
-                "SECRET_KEY ke nilai acak minimal 50 karakter dengan ragam karakter.",
+                _(
+                    "SECRET_KEY terlalu pendek atau terlalu seragam (%(length)s karakter). "
+                    "Setel SECRET_KEY ke nilai acak minimal 50 karakter dengan ragam "
+                    "karakter."
+                )
+                % {"length": len(key)},
             )
         )
     if settings.DEBUG:
         problems.append(
             Problem(
                 "debug",
-                "DEBUG menyala: halaman galat akan membocorkan rincian sistem. Setel DEBUG=0.",
+                _("DEBUG menyala: halaman galat akan membocorkan rincian sistem. Setel DEBUG=0."),
             )
         )
     hosts = set(settings.ALLOWED_HOSTS)
@@ -67,26 +75,32 @@ def deploy_problems() -> list[Problem]:
         problems.append(
             Problem(
                 "allowed_hosts",
-                "ALLOWED_HOSTS berisi '*', sehingga nama host apa pun diterima. Setel "
-                "ALLOWED_HOSTS ke nama domain layanan ini, "
-                "mis. ALLOWED_HOSTS=simedsos.kpu-kalteng.go.id.",
+                _(
+                    "ALLOWED_HOSTS berisi '*', sehingga nama host apa pun diterima. Setel "
+                    "ALLOWED_HOSTS ke nama domain layanan ini, mis. "
+                    "ALLOWED_HOSTS=simedsos.kpu-kalteng.go.id."
+                ),
             )
         )
     elif not hosts - LOCAL_HOSTS:
         problems.append(
             Problem(
                 "allowed_hosts",
-                "ALLOWED_HOSTS hanya berisi alamat lokal, sehingga pengguna lain tidak dapat "
-                "membuka aplikasi. Setel ALLOWED_HOSTS ke nama domain layanan ini, "
-                "mis. ALLOWED_HOSTS=simedsos.kpu-kalteng.go.id.",
+                _(
+                    "ALLOWED_HOSTS hanya berisi alamat lokal, sehingga pengguna lain tidak "
+                    "dapat membuka aplikasi. Setel ALLOWED_HOSTS ke nama domain layanan "
+                    "ini, mis. ALLOWED_HOSTS=simedsos.kpu-kalteng.go.id."
+                ),
             )
         )
     if not settings.SECURE_HTTPS:
         problems.append(
             Problem(
                 "https",
-                "SECURE_HTTPS mati: kata sandi dan sesi dikirim tanpa enkripsi. Layani aplikasi "
-                "lewat HTTPS (reverse proxy) dan setel SECURE_HTTPS=1.",
+                _(
+                    "SECURE_HTTPS mati: kata sandi dan sesi dikirim tanpa enkripsi. Layani "
+                    "aplikasi lewat HTTPS (reverse proxy) dan setel SECURE_HTTPS=1."
+                ),
             )
         )
     connection = connections[DEFAULT_DB_ALIAS]
@@ -98,8 +112,11 @@ def deploy_problems() -> list[Problem]:
         problems.append(
             Problem(
                 "database",
-                f"Basis data tidak dapat dihubungi ({exc}). Periksa DATABASE_URL dan pastikan "
-                "server basis data berjalan.",
+                _(
+                    "Basis data tidak dapat dihubungi (%(exc)s). Periksa DATABASE_URL dan "
+                    "pastikan server basis data berjalan."
+                )
+                % {"exc": exc},
             )
         )
     else:
@@ -107,12 +124,15 @@ def deploy_problems() -> list[Problem]:
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
         if plan:
             names = ", ".join(f"{m.app_label}.{m.name}" for m, _backwards in plan[:10])
-            more = f" dan {len(plan) - 10} lainnya" if len(plan) > 10 else ""
+            more = _(" dan %(count)s lainnya") % {"count": len(plan) - 10} if len(plan) > 10 else ""
             problems.append(
                 Problem(
                     "migrations",
-                    f"Ada {len(plan)} migrasi basis data yang belum dijalankan ({names}{more}). "
-                    "Jalankan `simedsos migrate`.",
+                    _(
+                        "Ada %(count)s migrasi basis data yang belum dijalankan "
+                        "(%(names)s%(more)s). Jalankan `simedsos migrate`."
+                    )
+                    % {"count": len(plan), "names": names, "more": more},
                 )
             )
     if isinstance(storages["default"], FileSystemStorage):
@@ -199,26 +219,28 @@ def _url_problems() -> list[Problem]:
 
 
 def _media_problems(media_root: Path) -> list[Problem]:
-    fix = (
-        f"Buat folder {media_root} (atau setel MEDIA_ROOT ke folder lain) dan beri pengguna "
-        "layanan izin menulis di sana."
-    )
+    fix = _(
+        "Buat folder %(media_root)s (atau setel MEDIA_ROOT ke folder lain) dan "
+        "beri pengguna layanan izin menulis di sana."
+    ) % {"media_root": media_root}
     if not media_root.is_dir():
         # The app creates it on the first upload anyway; only a folder it cannot create is a
         # problem.
         try:
             media_root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            message = (
-                f"Folder berkas (MEDIA_ROOT) {media_root} tidak ada dan tidak dapat dibuat "
-                f"({exc}). {fix}"
-            )
+            message = _(
+                "Folder berkas (MEDIA_ROOT) %(media_root)s tidak ada dan tidak dapat "
+                "dibuat (%(exc)s). %(fix)s"
+            ) % {"media_root": media_root, "exc": exc, "fix": fix}
             return [Problem("media", message)]
     try:
         with tempfile.NamedTemporaryFile(dir=media_root, prefix=".simedsos-check-"):
             pass
     except OSError as exc:
-        message = f"Folder berkas (MEDIA_ROOT) {media_root} tidak dapat ditulisi ({exc}). {fix}"
+        message = _(
+            "Folder berkas (MEDIA_ROOT) %(media_root)s tidak dapat ditulisi (%(exc)s). %(fix)s"
+        ) % {"media_root": media_root, "exc": exc, "fix": fix}
         return [Problem("media", message)]
     return []
 
@@ -238,7 +260,7 @@ class Command(BaseCommand):
         try:
             call_command("check", stdout=self.stdout, stderr=self.stderr)
         except CommandError as exc:  # SystemCheckError: the checks printed their findings
-            self.stderr.write(f"Pemeriksaan sistem Django gagal:\n{exc}")
+            self.stderr.write(_("Pemeriksaan sistem Django gagal:\n%(exc)s") % {"exc": exc})
             failed = True
 
         database_ok = True
@@ -248,30 +270,35 @@ class Command(BaseCommand):
             if problems:
                 failed = True
                 self.stderr.write(
-                    self.style.ERROR(f"Konfigurasi belum layak produksi ({len(problems)} butir):")
+                    self.style.ERROR(
+                        _("Konfigurasi belum layak produksi (%(count)s butir):")
+                        % {"count": len(problems)}
+                    )
                 )
                 for problem in problems:
                     self.stderr.write(f"  ✗ {problem}")
             else:
-                self.stdout.write(self.style.SUCCESS("Konfigurasi produksi: semua butir lolos."))
+                self.stdout.write(self.style.SUCCESS(_("Konfigurasi produksi: semua butir lolos.")))
 
         if database_ok:
             try:
                 report = audit_check_chain()
             except DatabaseError as exc:
                 failed = True
-                self.stderr.write(f"Log audit tidak dapat dibaca: {exc}")
+                self.stderr.write(_("Log audit tidak dapat dibaca: %(exc)s") % {"exc": exc})
             else:
                 if report.intact:
                     self.stdout.write(
-                        self.style.SUCCESS(f"Rantai audit utuh: {report.events} peristiwa")
+                        self.style.SUCCESS(
+                            _("Rantai audit utuh: %(events)s peristiwa") % {"events": report.events}
+                        )
                     )
                 else:
                     failed = True
                     self.stderr.write(
                         self.style.ERROR(
-                            f"Rantai audit PUTUS di {len(report.breaks)} tempat "
-                            f"(dari {report.events} peristiwa):"
+                            _("Rantai audit PUTUS di %(count)s tempat (dari %(events)s peristiwa):")
+                            % {"count": len(report.breaks), "events": report.events}
                         )
                     )
                     for chain_break in report.breaks:

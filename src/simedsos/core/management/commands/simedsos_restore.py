@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from simedsos.core.backup import BackupError, backup_restore, backup_verify
 
@@ -27,28 +28,42 @@ class Command(BaseCommand):
 
     def handle(self, *args, archive: Path, yes: bool = False, **options) -> None:
         if not archive.is_file():
-            self.fail(f"Berkas cadangan {archive} tidak ditemukan. Tidak ada yang diubah.")
+            self.fail(
+                _("Berkas cadangan %(archive)s tidak ditemukan. Tidak ada yang diubah.")
+                % {"archive": archive}
+            )
         try:
             if not yes:
                 manifest = backup_verify(archive)
                 self.stdout.write(
-                    f"Cadangan {archive} utuh (dibuat {manifest.get('created_at')}, "
-                    f"{len(manifest['files'])} berkas)."
+                    _("Cadangan %(archive)s utuh (dibuat %(created)s, %(files)s berkas).")
+                    % {
+                        "archive": archive,
+                        "created": manifest.get("created_at"),
+                        "files": len(manifest["files"]),
+                    }
                 )
                 self.fail(
-                    "Pemulihan akan MENIMPA seluruh basis data dan berkas unggahan saat ini. "
-                    "Hentikan layanan, lalu jalankan lagi dengan --yes. Tidak ada yang diubah."
+                    _(
+                        "Pemulihan akan MENIMPA seluruh basis data dan berkas unggahan saat "
+                        "ini. Hentikan layanan, lalu jalankan lagi dengan --yes. Tidak ada "
+                        "yang diubah."
+                    )
                 )
             result = backup_restore(archive_path=archive)
         except BackupError as exc:
             self.fail(str(exc))
         self.stdout.write(
-            self.style.SUCCESS(f"Pemulihan selesai: basis data dan {result.files} berkas.")
+            self.style.SUCCESS(
+                _("Pemulihan selesai: basis data dan %(files)s berkas.") % {"files": result.files}
+            )
         )
         if result.chain.intact:
-            self.stdout.write(f"Rantai audit utuh: {result.chain.events} peristiwa")
+            self.stdout.write(
+                _("Rantai audit utuh: %(events)s peristiwa") % {"events": result.chain.events}
+            )
         else:
-            self.stderr.write(self.style.ERROR("Rantai audit hasil pemulihan PUTUS:"))
+            self.stderr.write(self.style.ERROR(_("Rantai audit hasil pemulihan PUTUS:")))
             for chain_break in result.chain.breaks:
                 self.stderr.write(f"  ✗ {chain_break}")
             raise SystemExit(1)
