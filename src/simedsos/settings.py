@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # SearchVectorField for the archive's full-text search on PostgreSQL (inert on SQLite).
+    "django.contrib.postgres",
     "django_htmx",
     "django_tasks_db",
     "simedsos.core",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "simedsos.publishing",
     "simedsos.notifications",
     "simedsos.worktime",
+    "simedsos.archive",
 ]
 
 MIDDLEWARE = [
