@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("simedsos.core.urls")),
     path("konten/", include("simedsos.content.urls")),
     path("memos/", include("simedsos.memos.urls")),
+    path("arsip/", include("simedsos.archive.urls")),
     # Short public URLs for the QR code on printed memos: no login.
     path("v/", memo_views.verify_lookup, name="memo_verify_lookup"),
     path("v/<str:code>/", memo_views.verify, name="memo_verify"),
