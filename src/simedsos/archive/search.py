@@ -15,6 +15,7 @@ import regex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from simedsos.archive.models import ArchiveEntry
 
@@ -82,11 +83,20 @@ def apply_text_search(qs: QuerySet[ArchiveEntry], text: str) -> QuerySet[Archive
     if connection.vendor == "sqlite":
         # "word"* is a quoted prefix term: inside quotes FTS5 reads no operators.
         expression = " ".join(f'"{term}"*' for term in terms)
-        return (
-            qs.filter(fts__match=expression)
+        matching = RawSQL(
+            "SELECT rowid FROM archive_search_fts WHERE archive_search_fts MATCH %s",
+            (expression,),
+        )
+        # The page joins the FTS5 table for the rank (the planner then reads the matches
+        # first); the count takes the IN form, which SQLite runs with one full-text pass.
+        count_source = qs.filter(item_id__in=matching)
+        ranked = (
+            qs.filter(fts__match__match=expression)
             .annotate(rank=F("fts__rank"))
             .order_by("rank", "-finished_at", "-item_id")
         )
+        ranked._count_source = count_source
+        return ranked
     if connection.vendor == "postgresql":
         # Terms hold letters and digits only, so this raw tsquery cannot be malformed.
         query = SearchQuery(
