@@ -247,3 +247,17 @@ def test_export_view_returns_a_zip_and_rejects_bad_input(client, world, items):
     text = response.content.decode()
     assert "Pilih satuan kerja yang arsipnya boleh Anda lihat." in text
     assert "Isi tahun periode." in text
+
+
+def test_broad_query_lists_newest_first_with_its_count(world, items, monkeypatch):
+    from simedsos.archive import search
+
+    pemilu, kuis = items
+    ArchiveEntry.objects.filter(item=pemilu).update(
+        finished_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    monkeypatch.setattr(search, "RANK_LIMIT", 1)
+    qs = archive_search(world.kabag, ArchiveFilters(q="kpu"))
+    assert qs.count() == 2
+    assert [e.item_id for e in qs] == [kuis.pk, pemilu.pk]
+    assert qs.filter(content_type="KUIS").count() == 1  # a later filter counts afresh

@@ -58,28 +58,24 @@ class DocumentationPackage(models.Model):
 
 
 class ArchiveEntryQuerySet(models.QuerySet):
-    """Counts a full-text search the fast way when one was given (see search.py).
+    """Remembers a count the full-text search already made (see search.py), so the page does
+    not count twice. Any later filter forgets it, so a count is never wrong."""
 
-    On SQLite the planner counts a join with the FTS5 table by running the full-text query
-    once per archive row; the same count through `item_id IN (SELECT rowid ... MATCH ...)`
-    runs it once. Any later filter drops the shortcut, so a count is never wrong.
-    """
-
-    _count_source: "ArchiveEntryQuerySet | None" = None
+    _known_count: int | None = None
 
     def _clone(self):
         clone = super()._clone()
-        clone._count_source = self._count_source
+        clone._known_count = self._known_count
         return clone
 
     def _filter_or_exclude(self, negate, args, kwargs):
         clone = super()._filter_or_exclude(negate, args, kwargs)
-        clone._count_source = None
+        clone._known_count = None
         return clone
 
     def count(self) -> int:
-        if self._count_source is not None and self._result_cache is None:
-            return self._count_source.count()
+        if self._known_count is not None and self._result_cache is None:
+            return self._known_count
         return super().count()
 
 

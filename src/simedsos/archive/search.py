@@ -4,7 +4,8 @@ SQLite uses the FTS5 table `archive_search_fts` (rowid = item id), PostgreSQL th
 `search_vector` column with its GIN index (both from migration 0002). The text a user types is
 never handed to either query language as it is: it is cut into words, and each word becomes a
 quoted prefix term, so quotes, stars, colons or brackets cannot break the query. All words must
-match; results are ranked (title first, then legal products, then captions).
+match; results are ranked (title first, then legal products, then captions), except that a
+query matching more than RANK_LIMIT items lists them newest first.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from simedsos.archive.models import ArchiveEntry
 WORD = regex.compile(r"[\p{L}\p{N}]+")
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 64
+# Above this many matches, results are listed newest first instead of by relevance.
+RANK_LIMIT = 2000
 
 
 def search_terms(text: str) -> list[str]:
@@ -83,20 +86,27 @@ def apply_text_search(qs: QuerySet[ArchiveEntry], text: str) -> QuerySet[Archive
     if connection.vendor == "sqlite":
         # "word"* is a quoted prefix term: inside quotes FTS5 reads no operators.
         expression = " ".join(f'"{term}"*' for term in terms)
-        matching = RawSQL(
-            "SELECT rowid FROM archive_search_fts WHERE archive_search_fts MATCH %s",
-            (expression,),
+        matching = qs.filter(
+            item_id__in=RawSQL(
+                "SELECT rowid FROM archive_search_fts WHERE archive_search_fts MATCH %s",
+                (expression,),
+            )
         )
-        # The page joins the FTS5 table for the rank (the planner then reads the matches
-        # first); the count takes the IN form, which SQLite runs with one full-text pass.
-        count_source = qs.filter(item_id__in=matching)
-        ranked = (
-            qs.filter(fts__match__match=expression)
-            .annotate(rank=F("fts__rank"))
-            .order_by("rank", "-finished_at", "-item_id")
-        )
-        ranked._count_source = count_source
-        return ranked
+        # SQLite's planner, given a join with the FTS5 table, may run the full-text query
+        # once per archive row. The IN form runs it once; it gives the count, and it bounds
+        # the ranking join to the matching rows. Ranking many thousands of matches costs more
+        # than it helps a reader, so a broad query lists its matches newest first.
+        total = matching.count()
+        if total > RANK_LIMIT:
+            result = matching.order_by("-finished_at", "-item_id")
+        else:
+            result = (
+                matching.filter(fts__match__match=expression)
+                .annotate(rank=F("fts__rank"))
+                .order_by("rank", "-finished_at", "-item_id")
+            )
+        result._known_count = total
+        return result
     if connection.vendor == "postgresql":
         # Terms hold letters and digits only, so this raw tsquery cannot be malformed.
         query = SearchQuery(
