@@ -112,11 +112,16 @@ def apply_text_search(qs: QuerySet[ArchiveEntry], text: str) -> QuerySet[Archive
         query = SearchQuery(
             " & ".join(f"'{term}':*" for term in terms), search_type="raw", config="simple"
         )
-        return (
-            qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-finished_at", "-item_id")
-        )
+        matching = qs.filter(search_vector=query)
+        total = matching.count()
+        if total > RANK_LIMIT:  # as on SQLite: ranking every match of a broad query
+            result = matching.order_by("-finished_at", "-item_id")
+        else:
+            result = matching.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+                "-rank", "-finished_at", "-item_id"
+            )
+        result._known_count = total
+        return result
     # Any other database: a plain (slow) substring search, so the page still works.
     for term in terms:
         qs = qs.filter(
