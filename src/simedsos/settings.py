@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # SearchVectorField for the archive's full-text search on PostgreSQL (inert on SQLite).
+    "django.contrib.postgres",
     "django_htmx",
     "django_tasks_db",
     "simedsos.core",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "simedsos.worktime",
     "simedsos.reports",
     "simedsos.monev",
+    "simedsos.archive",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("monev/", include("simedsos.monev.urls")),
     # akun-medsos/, publikasi/ and the signed media links m/<token>/
     path("", include("simedsos.publishing.urls")),
+    path("arsip/", include("simedsos.archive.urls")),
     # Short public URLs for the QR code on printed memos: no login.
     path("v/", memo_views.verify_lookup, name="memo_verify_lookup"),
     path("v/<str:code>/", memo_views.verify, name="memo_verify"),

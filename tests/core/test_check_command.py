@@ -65,7 +65,7 @@ def test_broken_chain_is_reported_with_sequence_and_exit_code_1():
     assert code == 1
     assert "Rantai audit PUTUS" in err
     assert "peristiwa #2: isi peristiwa telah diubah" in err
-    assert "utuh" not in out
+    assert "Rantai audit utuh" not in out
 
 
 def test_failing_system_check_fails_the_command(settings):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from simedsos.accounts.authz import Action, AuthorizationError, find_capacity
 from simedsos.accounts.models import User, WorkUnit
 from simedsos.accounts.roles import Role
+from simedsos.archive.services import package_schedule
 from simedsos.content.models import (
     Attachment,
     ContentItem,
@@ -800,6 +801,8 @@ def _finish_if_complete(ctx: engine.StepContext, audit_extra: dict | None = None
         final_status=final,
         audit_after={"published": published, "targets": len(statuses), **(audit_extra or {})},
     )
+    # The item is finished: its documentation package is assembled in the background.
+    package_schedule(ctx.item)
 
 
 def publication_jobs_settle(*, item_id: int, responsible: User | None) -> None:
@@ -841,6 +844,7 @@ def publication_jobs_settle(*, item_id: int, responsible: User | None) -> None:
         before=before,
         after={"status": status, "published": published, "targets": len(statuses), **extra},
     )
+    package_schedule(item, rebuild=True)
 
 
 def _audit_publication(ctx: engine.StepContext, pub: Publication) -> None:

@@ -303,5 +303,28 @@ class Command(BaseCommand):
                     )
                     for chain_break in report.breaks:
                         self.stderr.write(f"  ✗ {chain_break}")
+            failed = self._check_archive() or failed
         if failed:
             raise SystemExit(1)
+
+    def _check_archive(self) -> bool:
+        """Verify every documentation package against its manifest; True when one fails."""
+        from simedsos.archive.services import archive_check
+
+        try:
+            report = archive_check()
+        except DatabaseError as exc:
+            self.stderr.write(f"Paket dokumentasi tidak dapat diperiksa: {exc}")
+            return True
+        if not report.problems:
+            self.stdout.write(self.style.SUCCESS(f"Paket dokumentasi utuh: {report.intact}"))
+            return False
+        self.stderr.write(
+            self.style.ERROR(
+                f"Paket dokumentasi bermasalah ({len(report.problems)} temuan, "
+                f"{report.intact} paket utuh):"
+            )
+        )
+        for problem in report.problems:
+            self.stderr.write(f"  ✗ {problem}")
+        return True

@@ -1,0 +1,13 @@
+"""URLs of the archive pages."""
+
+from django.urls import path
+
+from simedsos.archive import views
+
+app_name = "archive"
+urlpatterns = [
+    path("", views.archive_search, name="search"),
+    path("ekspor/", views.archive_export, name="export"),
+    path("<int:item_id>/", views.package_detail, name="package"),
+    path("<int:item_id>/unduh/", views.package_download, name="download"),
+]

@@ -1,0 +1,103 @@
+"""Finished items with everything a package holds: two revisions (one returned, with a review
+comment), a medium, both memos, two publications (one with evidence)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from simedsos.archive.services import package_schedule
+from simedsos.content.models import DraftMedia
+from simedsos.content.services import (
+    draft_submit,
+    publication_mark_not_published,
+    publication_record,
+    review_approve,
+    review_comment_add,
+    review_return,
+    upload_order_issue,
+)
+from tests.content.builders import World, dispose, write_draft
+
+URLS = {
+    "INSTAGRAM": "https://www.instagram.com/p/ABC{n}/",
+    "FACEBOOK": "https://www.facebook.com/jdih/posts/{n}",
+}
+
+
+def png_bytes(color: str = "red") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1080, 1080), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def add_medium(world: World, item, *, color: str = "red") -> DraftMedia:
+    data = png_bytes(color)
+    return DraftMedia.objects.create(
+        item=item,
+        file=ContentFile(data, name=f"infografis-{color}.png"),
+        original_name=f"Infografis {color}.png",
+        kind=DraftMedia.Kind.IMAGE,
+        mime_type="image/png",
+        size_bytes=len(data),
+        width=1080,
+        height=1080,
+        sha256=hashlib.sha256(data).hexdigest(),
+        alt_text="Infografis pasal penting UU Pemilu",
+        uploaded_by=world.staf,
+    )
+
+
+def finish(
+    world: World,
+    *,
+    caption: str = "Kenali UU Pemilu #JDIH",
+    returned: bool = True,
+    not_published: bool = False,
+    evidence: bool = True,
+    schedule: bool = True,
+    **overrides: Any,
+):
+    """An item driven through all six steps and finished; its package scheduled (call it
+    inside django_capture_on_commit_callbacks(execute=True) to build it)."""
+    item = dispose(world, **overrides)
+    add_medium(world, item)
+    write_draft(world, item, caption=caption)
+    revision = draft_submit(actor=world.staf, item=item)
+    if returned:
+        review_comment_add(
+            actor=world.kasubbag, revision=revision, field="caption", text="Perjelas pasalnya."
+        )
+        review_return(actor=world.kasubbag, item=item, comment="Perbaiki keterangan.")
+        write_draft(world, item, caption=caption + " (perbaikan)")
+        draft_submit(actor=world.staf, item=item)
+    review_approve(actor=world.kasubbag, item=item, comment="Baik.")
+    upload_order_issue(actor=world.kabag, item=item)
+    for n, pub in enumerate(item.publications.select_related("account").order_by("id"), 1):
+        if not_published:
+            publication_mark_not_published(
+                actor=world.staf, publication=pub, reason="Akun dibekukan."
+            )
+            continue
+        kwargs = {}
+        if evidence and n == 1:
+            kwargs["evidence"] = SimpleUploadedFile(
+                "bukti.png", png_bytes("blue"), content_type="image/png"
+            )
+        publication_record(
+            actor=world.staf,
+            publication=pub,
+            url=URLS[pub.account.platform].format(n=item.pk * 10 + n),
+            went_live_at=timezone.now(),
+            **kwargs,
+        )
+    item.refresh_from_db()
+    if schedule:
+        package_schedule(item)
+    return item
