@@ -713,7 +713,11 @@ def _item(rng, opened, now, units, people, accounts, sops, products, numbers, w,
                 run(steps[6], staf, t, None, None, "")
                 current = steps[6]
                 for account in unit_accounts:
-                    w[Publication].add(item_id=item_id, account_id=account.pk)
+                    w[Publication].add(
+                        item_id=item_id,
+                        account_id=account.pk,
+                        idempotency_key=f"bench-{item_id}-{account.pk}",
+                    )
             else:
                 finished_at = t + minute * rng.randint(1, 120)
                 outcome = "NOT_PUBLISHED" if status == "NOT_PUBLISHED" else "DONE"
@@ -723,6 +727,7 @@ def _item(rng, opened, now, units, people, accounts, sops, products, numbers, w,
                     w[Publication].add(
                         item_id=item_id,
                         account_id=account.pk,
+                        idempotency_key=f"bench-{item_id}-{account.pk}",
                         status="PUBLISHED" if ok else "NOT_PUBLISHED",
                         url=f"https://www.{account.platform.lower()}.com/p/{item_id}" if ok else "",
                         went_live_at=finished_at if ok else None,

@@ -37,14 +37,21 @@ def png_bytes(color: str = "red") -> bytes:
     return buffer.getvalue()
 
 
+def jpeg_bytes(color: str = "red") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1080, 1080), color).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
 def add_medium(world: World, item, *, color: str = "red") -> DraftMedia:
-    data = png_bytes(color)
+    # JPEG: the preflight at submission refuses PNG for Instagram, a target of the world.
+    data = jpeg_bytes(color)
     return DraftMedia.objects.create(
         item=item,
-        file=ContentFile(data, name=f"infografis-{color}.png"),
-        original_name=f"Infografis {color}.png",
+        file=ContentFile(data, name=f"infografis-{color}.jpg"),
+        original_name=f"Infografis {color}.jpg",
         kind=DraftMedia.Kind.IMAGE,
-        mime_type="image/png",
+        mime_type="image/jpeg",
         size_bytes=len(data),
         width=1080,
         height=1080,

@@ -117,6 +117,9 @@ def production(settings):
     settings.ALLOWED_HOSTS = ["simedsos.kpu-kalteng.go.id"]
     settings.SECURE_HTTPS = True
     settings.REDIS_URL = ""
+    settings.FIELD_ENCRYPTION_KEY = (
+        "Y8bJ1wD3l0kQ4mZ9pV6nR2tX5sA7cE1gH3jK5mN7pQ0="  # a valid Fernet key
+    )
     settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
     return settings
 
@@ -135,7 +138,7 @@ def test_check_deploy_wants_an_encryption_key_once_the_setting_exists(production
     production.FIELD_ENCRYPTION_KEY = ""
     code, err = run_check()
     assert code == 1 and "(FIELD_ENCRYPTION_KEY) belum diatur" in err
-    production.FIELD_ENCRYPTION_KEY = "kunci-rahasia-acak"
+    production.FIELD_ENCRYPTION_KEY = "Y8bJ1wD3l0kQ4mZ9pV6nR2tX5sA7cE1gH3jK5mN7pQ0="
     code, err = run_check()
     assert code == 0, err
 

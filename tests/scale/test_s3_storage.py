@@ -98,6 +98,9 @@ def production(settings):
     settings.ALLOWED_HOSTS = ["simedsos.kpu-kalteng.go.id"]
     settings.SECURE_HTTPS = True
     settings.REDIS_URL = ""
+    settings.FIELD_ENCRYPTION_KEY = (
+        "Y8bJ1wD3l0kQ4mZ9pV6nR2tX5sA7cE1gH3jK5mN7pQ0="  # a valid Fernet key
+    )
     return settings
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -105,7 +106,7 @@ def report_xlsx(report: Report) -> bytes:
         sheet["A1"].font = Font(bold=True, size=12)
         sheet.append([report.unit.name, report.period.label])
         sheet.append([])
-        sheet.append([c.label for c in table.columns])
+        sheet.append([str(c.label) for c in table.columns])
         for cell in sheet[4]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -113,6 +114,8 @@ def report_xlsx(report: Report) -> bytes:
             values = []
             for column_index, value in enumerate(row):
                 kind = table.kind_at(row_index, column_index)
+                if isinstance(value, Promise):
+                    value = str(value)  # translated labels (lazy) are text to openpyxl
                 values.append("" if value is None and kind in (INT, DEC1, DEC2) else value)
             sheet.append(values)
             for column_index in range(1, len(row)):
