@@ -111,7 +111,8 @@ def test_check_deploy_accepts_reachable_redis(redis_client, settings):
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["simedsos.kpu-kalteng.go.id"]
     settings.SECURE_HTTPS = True
-    settings.FIELD_ENCRYPTION_KEY = "Y8bJ1wD3l0kQ4mZ9pV6nR2tX5sA7cE1gH3jK5mN7pQ0="  # a valid Fernet key
+    # A valid Fernet key.
+    settings.FIELD_ENCRYPTION_KEY = "Y8bJ1wD3l0kQ4mZ9pV6nR2tX5sA7cE1gH3jK5mN7pQ0="
     settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
     code, err = _check("--deploy")
     assert code == 0, err
