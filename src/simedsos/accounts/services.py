@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simedsos.accounts.authz import Action, authorize, forget_capacities
+from simedsos.accounts.authz import Action, Capacity, authorize, forget_capacities
 from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
 from simedsos.accounts.roles import Role
 from simedsos.core.audit import audit_record
@@ -106,10 +106,13 @@ def user_create(
     role: str,
 ) -> tuple[User, str]:
     """Create an account holding `role` in `work_unit`; returns it and its generated password."""
-    role = Role(role)
+    role = Role(role)  # an unknown role is refused before anything else
     with transaction.atomic():
         capacity = authorize(actor, Action.USER_MANAGE, work_unit)
-        user, password = _user_insert(
+        return _user_with_role(
+            actor=actor,
+            capacity=capacity,
+            work_unit=work_unit,
             username=username,
             full_name=full_name,
             email=email,
@@ -118,23 +121,6 @@ def user_create(
             phone=phone,
             role=role,
         )
-        membership = Membership.objects.create(user=user, work_unit=work_unit, role=role)
-        audit_record(
-            actor=actor,
-            action="user.create",
-            obj=user,
-            capacity=capacity,
-            after=_user_snapshot(user) | {"role": role, "work_unit": work_unit.code},
-        )
-        audit_record(
-            actor=actor,
-            action="membership.grant",
-            obj=membership,
-            capacity=capacity,
-            after=_membership_snapshot(membership),
-        )
-    forget_capacities()  # roles changed: re-read them in this request
-    return user, password
 
 
 def user_provision(
@@ -151,7 +137,37 @@ def user_provision(
     """Create an account from the command line (bootstrap, demo data), where no signed-in
     actor exists yet. The operator at the server's terminal is trusted; the event names the
     system as actor. Never call this from a web view."""
+    return _user_with_role(
+        actor=None,
+        capacity=None,
+        work_unit=work_unit,
+        username=username,
+        full_name=full_name,
+        email=email,
+        nip=nip,
+        jabatan=jabatan,
+        phone=phone,
+        role=role,
+    )
+
+
+def _user_with_role(
+    *,
+    actor: User | None,
+    capacity: Capacity | None,
+    work_unit: WorkUnit,
+    username: str,
+    full_name: str,
+    email: str,
+    nip: str | None,
+    jabatan: str,
+    phone: str,
+    role: str,
+) -> tuple[User, str]:
+    """Insert the user and its membership and audit both. Without a capacity (the command
+    line) the events name the system and carry the unit themselves."""
     role = Role(role)
+    audit_unit = None if capacity is not None else work_unit
     with transaction.atomic():
         user, password = _user_insert(
             username=username,
@@ -164,17 +180,19 @@ def user_provision(
         )
         membership = Membership.objects.create(user=user, work_unit=work_unit, role=role)
         audit_record(
-            actor=None,
+            actor=actor,
             action="user.create",
             obj=user,
-            work_unit=work_unit,
+            capacity=capacity,
+            work_unit=audit_unit,
             after=_user_snapshot(user) | {"role": role, "work_unit": work_unit.code},
         )
         audit_record(
-            actor=None,
+            actor=actor,
             action="membership.grant",
             obj=membership,
-            work_unit=work_unit,
+            capacity=capacity,
+            work_unit=audit_unit,
             after=_membership_snapshot(membership),
         )
     forget_capacities()  # roles changed: re-read them in this request
