@@ -26,6 +26,7 @@ def transitions(cycles: int) -> dict:
 
     from simedsos.accounts.models import User, WorkUnit
     from simedsos.content import services
+    from simedsos.content.media_services import media_add, media_update
     from simedsos.publishing.models import SocialAccount
 
     unit = WorkUnit.objects.get(code="62")
@@ -71,6 +72,15 @@ def transitions(cycles: int) -> dict:
             links=["https://jdih.kpu.go.id/uu-7-2017"],
             base_version=draft.version,
         )
+        # Instagram and TikTok refuse a post without media: staff add an image with alt text.
+        media = step("media_add", media_add, actor=staf, item=item, upload=_jpeg())
+        step(
+            "media_update",
+            media_update,
+            actor=staf,
+            media=media,
+            alt_text="Infografis pasal-pasal penting UU Pemilu",
+        )
         step("draft_submit", services.draft_submit, actor=staf, item=item)
         step("review_approve", services.review_approve, actor=kasubbag, item=item)
         step("upload_order_issue", services.upload_order_issue, actor=kabag, item=item)
@@ -93,6 +103,18 @@ def transitions(cycles: int) -> dict:
         "transitions_per_second": round(calls / elapsed, 1),
         "queries_per_transition": {k: max(v) for k, v in per_action.items()},
     }
+
+
+def _jpeg():
+    """A square JPEG (fits every platform's ratio), as an upload from the draft editor."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1080, 1080), (122, 14, 14)).save(buffer, "JPEG")
+    return SimpleUploadedFile("infografis.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def worker(tasks: int) -> dict:
