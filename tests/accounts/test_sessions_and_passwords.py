@@ -42,15 +42,34 @@ class TestSessions:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
 
-    def test_each_request_restarts_the_idle_clock(self, client, staf, settings):
+    def test_a_request_after_the_refresh_interval_restarts_the_idle_clock(
+        self, client, staf, settings, monkeypatch
+    ):
+        from simedsos.core import session_refresh
+
         _login(client, "staf", OLD)
         # Pretend the session was last used long ago but has not yet expired.
         almost = timezone.now() + datetime.timedelta(minutes=1)
         Session.objects.update(expire_date=almost)
+        later = session_refresh.time.time() + settings.SESSION_REFRESH_SECONDS
+        monkeypatch.setattr(session_refresh.time, "time", lambda: later)
         assert client.get(reverse("home")).status_code == 200
         session = Session.objects.get()
         age = (session.expire_date - timezone.now()).total_seconds()
         assert age > settings.SESSION_COOKIE_AGE - 60
+
+    def test_requests_within_the_interval_do_not_write_the_session(self, client, staf):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        _login(client, "staf", OLD)
+        client.get(reverse("home"))
+        expiry = Session.objects.get().expire_date
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("home")).status_code == 200
+        writes = [q["sql"] for q in captured if "django_session" in q["sql"]]
+        assert all(sql.lstrip().upper().startswith("SELECT") for sql in writes), writes
+        assert Session.objects.get().expire_date == expiry
 
     def test_cookie_ends_with_the_browser(self, client, staf):
         response = _login(client, "staf", OLD)
