@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, F, Q, Value
 from django.utils import timezone
 
 from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
@@ -126,21 +127,35 @@ def forget_capacities() -> None:
     """Drop remembered capacities after a change of roles within the same request."""
     memo = request_memo.get()
     if memo is not None:
-        for key in [k for k in memo if k[0] == "capacities"]:
+        for key in [k for k in memo if k[0] in ("capacities", "units_below")]:
             del memo[key]
 
 
+# The work unit's columns, read alongside each role so a capacity costs no second query.
+_UNIT_COLUMNS = [f.attname for f in WorkUnit._meta.concrete_fields]
+
+
 def _load_capacities(user: User, day: datetime.date) -> list[Capacity]:
-    capacities = [
-        Capacity(user=user, work_unit=m.work_unit, role=m.role)
-        for m in Membership.objects.filter(user=user, is_active=True).select_related("work_unit")
-    ]
-    capacities += [
-        Capacity(user=user, work_unit=a.work_unit, role=a.role, acting_kind=a.kind)
-        for a in ActingAssignment.objects.filter(
-            user=user, starts_on__lte=day, ends_on__gte=day
-        ).select_related("work_unit")
-    ]
+    """Definitive roles, then acting roles valid on `day`, each with its unit: one query."""
+    unit_values = [f"work_unit__{name}" for name in _UNIT_COLUMNS]
+    own = (
+        Membership.objects.filter(user=user, is_active=True)
+        .annotate(source=Value(0), acting_kind=Value("", output_field=CharField()))
+        .values_list("source", "id", "role", "acting_kind", *unit_values)
+    )
+    acting = (
+        ActingAssignment.objects.filter(user=user, starts_on__lte=day, ends_on__gte=day)
+        .annotate(source=Value(1), acting_kind=F("kind"))
+        .values_list("source", "id", "role", "acting_kind", *unit_values)
+    )
+    capacities = []
+    for _source, _id, role, acting_kind, *unit in own.union(acting, all=True).order_by(
+        "source", "id"
+    ):
+        work_unit = WorkUnit.from_db(Membership.objects.db, _UNIT_COLUMNS, unit)
+        capacities.append(
+            Capacity(user=user, work_unit=work_unit, role=role, acting_kind=acting_kind)
+        )
     return capacities
 
 
@@ -201,10 +216,19 @@ def visible_unit_ids(
     granted, reaches_down = GRANTS[action]
     if capacities is None:
         capacities = capacities_of(user)
-    own = {c.work_unit.pk for c in capacities if c.role in granted}
+    own = frozenset(c.work_unit.pk for c in capacities if c.role in granted)
     if not own or not reaches_down:
-        return own
-    below = set(WorkUnit.objects.filter(parent_id__in=own).values_list("pk", flat=True)) | set(
-        WorkUnit.objects.filter(parent__parent_id__in=own).values_list("pk", flat=True)
+        return set(own)
+    # A page asks for the same set from its header, permission check and selector.
+    memo = request_memo.get()
+    key = ("units_below", own)
+    if memo is not None and key in memo:
+        return set(own | memo[key])
+    below = frozenset(
+        WorkUnit.objects.filter(Q(parent_id__in=own) | Q(parent__parent_id__in=own)).values_list(
+            "pk", flat=True
+        )
     )
-    return own | below
+    if memo is not None:
+        memo[key] = below
+    return set(own | below)
