@@ -15,6 +15,10 @@ def _test_settings(settings, tmp_path):
     # Django keeps the last request's language active in the thread; start every test in the
     # default language so one test switching to English cannot leak into the next.
     translation.activate(settings.LANGUAGE_CODE)
+    # Cached values (built reports) are keyed by database ids, which a rolled-back test reuses.
+    from django.core.cache import cache
+
+    cache.clear()
     with override_settings(
         TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     ):

@@ -384,6 +384,8 @@ class Report:
     compared_units: list[WorkUnit] = field(default_factory=list)
     compared_steps: dict[int, dict[int, StepFigures]] = field(default_factory=dict)
     compared_items: dict[int, ItemFigures] = field(default_factory=dict)
+    # When the figures were computed (reports are cached until their units change).
+    computed_at: datetime.datetime | None = None
 
     @property
     def step_numbers(self) -> list[int]:
@@ -433,16 +435,20 @@ def report_for(
     `units` is `report_units(user=user)` when the caller has it: the unit must be among
     them (the same rule as `authorize`, read-down included) and its children come from it.
     """
+    # Imported here: the cache module builds on this one.
+    from simedsos.reports.report_cache import report_cached
+
     if units is None:
         authorize(user, Action.REPORT_VIEW, unit)
-        return report_build(unit=unit, period=period)
+        children = list(WorkUnit.objects.filter(parent=unit).order_by("code"))
+        return report_cached(unit=unit, period=period, children=children)
     if unit.pk not in {u.pk for u in units}:
         raise AuthorizationError(
             f"Anda tidak berwenang {ACTION_LABELS[Action.REPORT_VIEW]} di {unit.name}."
         )
     # Read-down reaches every unit below a visible one, so its children are in `units`.
     children = [u for u in units if u.parent_id == unit.pk]
-    return report_build(unit=unit, period=period, children=children)
+    return report_cached(unit=unit, period=period, children=children)
 
 
 def report_units(*, user: User, capacities: list[Capacity] | None = None) -> list[WorkUnit]:
