@@ -1,5 +1,7 @@
 """Memo list and detail pages, downloads with access checks, and the retry button."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -93,6 +95,18 @@ def test_filters_and_search(client, unit, kabag):
     # A bad filter value shows a form error, not an error page.
     response = client.get(reverse("memos:list"), {"kind": "NOPE"})
     assert response.status_code == 200
+
+
+def test_year_filter_runs_from_the_first_memo_to_this_year(client, unit, kabag):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    make_memo(unit=unit, issued_by=kabag, subject="Lama", year=2023, number="1/X/2023")
+    login(client, kabag)
+    page = client.get(reverse("memos:list")).content.decode()
+    select = re.search(r'<select name="year".*?</select>', page, re.S).group(0)
+    years = [int(y) for y in re.findall(r'<option value="(\d{4})"', select)]
+    assert years == list(range(this_year, 2022, -1))
 
 
 def test_list_is_paginated(client, unit, kabag):

@@ -141,6 +141,8 @@ class Memo(models.Model):
         ]
         indexes = [
             models.Index(fields=["work_unit", "-issued_on"], name="memo_unit_date_idx"),
+            # The year filter's first year (MIN) without reading the memos.
+            models.Index(fields=["year"], name="memo_year_idx"),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,14 +58,15 @@ def memo_list(
     return memos.order_by("-issued_on", "-id")
 
 
-def memo_years(user: User, unit_ids: set[int] | None = None) -> list[int]:
-    ids = memo_unit_ids(user) if unit_ids is None else unit_ids
-    return list(
-        Memo.objects.filter(work_unit_id__in=ids)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
+def memo_years() -> list[int]:
+    """Years for the year filter, newest first: from the first memo the installation holds
+    to this year. One index seek (memo_year_idx) instead of collecting the distinct years of
+    every visible memo; a year with no memo of the user's units simply lists nothing."""
+    first = Memo.objects.aggregate(first=Min("year"))["first"]
+    this_year = timezone.localdate().year
+    if first is None:
+        return []
+    return list(range(max(this_year, first), first - 1, -1))
 
 
 def memo_get_visible(user: User, memo_id: int) -> Memo:

@@ -33,9 +33,7 @@ MEMO_FILES = {
 def memo_list(request: HttpRequest) -> HttpResponse:
     unit_ids = selectors.memo_unit_ids(request.user)
     units = list(selectors.memo_visible_units(request.user, unit_ids))
-    form = MemoFilterForm(
-        request.GET or None, units=units, years=selectors.memo_years(request.user, unit_ids)
-    )
+    form = MemoFilterForm(request.GET or None, units=units, years=selectors.memo_years())
     memos = selectors.memo_list(request.user, form.filters(), unit_ids=unit_ids)
     page = Paginator(memos, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
