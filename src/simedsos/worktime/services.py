@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from simedsos.worktime.models import Holiday
+from simedsos.worktime.holidays import holidays_between
 
 DEFAULT_WORK_HOURS = ("07:30", "16:00")
 DEFAULT_WORK_DAYS = (0, 1, 2, 3, 4)
@@ -47,9 +47,7 @@ class WorkCalendar:
         start, end = getattr(settings, "WORK_HOURS", DEFAULT_WORK_HOURS)
         days = getattr(settings, "WORK_DAYS", DEFAULT_WORK_DAYS)
         holidays: dict[datetime.date, set[int | None]] = defaultdict(set)
-        for day, unit_id in Holiday.objects.filter(
-            date__gte=first_day, date__lte=last_day
-        ).values_list("date", "work_unit_id"):
+        for day, unit_id in holidays_between(first_day, last_day):
             holidays[day].add(unit_id)
         return cls(
             day_start=_parse_time(start),
