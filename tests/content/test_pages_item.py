@@ -191,6 +191,7 @@ def _grow(w, item, n):
 
 
 def _queries(client, url):
+    client.get(url)  # warm-up, as the bench does: fills the holiday cache
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
@@ -209,7 +210,7 @@ def test_same_number_of_queries_with_1_and_30_runs_revisions_publications(client
     html = client.get(_url(big_item)).content.decode()
     assert html.count("Revisi ") >= 31 and html.count("https://x.com/jdih/status/1") >= 30
     assert small == large
-    assert large <= 30
+    assert large <= 15
 
 
 def test_admin_lists_items_of_its_units_read_only(client):

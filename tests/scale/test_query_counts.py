@@ -2,9 +2,11 @@
 
 The same generator as `make bench` (bench.dataset: 550 units, items with their whole history),
 grown tenfold between the two measurements: a page or selector whose query count grows with
-the data fails here, long before anyone runs the bench. Pages that exist in this build are
-requested through the test client; the content selectors the content pages use are called
-directly.
+the data fails here, long before anyone runs the bench. The pages the bench measures are
+requested through the test client, after one unmeasured request as the bench's warm-up does
+(it restarts the session's idle clock and fills the holiday and report caches); the semester
+report is also measured as computed, right after an event in its unit. The content selectors
+the content pages use are called directly.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bench import dataset
 from simedsos.accounts.models import User, WorkUnit
 from simedsos.content.models import ContentItem
 from simedsos.content.selectors import inbox_for, item_detail, items_for, timeline_for
+from simedsos.core.audit import audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +29,17 @@ SMALL, LARGE = 40, 400
 MAX_QUERIES = 15
 
 
-def _count(call) -> int:
+def _count(call, *, warm: bool = True) -> int:
+    if warm:
+        call()
     with CaptureQueriesContext(connection) as captured:
         call()
     return len(captured.captured_queries)
+
+
+def _page(client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
 
 
 def _measure(client, item_id: int) -> dict[str, int]:
@@ -44,12 +54,23 @@ def _measure(client, item_id: int) -> dict[str, int]:
         "item_detail + timeline": _count(lambda: timeline_for(item_detail(kabag, item_id))),
     }
     for name, user, path in (
+        ("Tugas Saya", staf, "/konten/tugas/"),
+        ("content list, filtered", kabag, "/konten/?status=PUBLISHED&jenis=INFOGRAFIS"),
+        ("item page", kabag, f"/konten/{item_id}/"),
+        ("archive search", kabag, "/arsip/?q=pemilu"),
+        ("semester report", kabag, "/laporan/"),
         ("home page", staf, "/"),
         ("memo list page", kabag, "/memos/"),
         ("audit log page", pemantau, "/audit/"),
     ):
         client.force_login(user)
-        counts[name] = _count(lambda path=path: client.get(path))
+        counts[name] = _count(lambda path=path: _page(client, path))
+
+    client.force_login(kabag)
+    _page(client, "/")  # the session's first view, not counted
+    unit = WorkUnit.objects.get(code="62")
+    audit_record(actor=None, action="unit.update", obj=unit, work_unit=unit)
+    counts["semester report, computed"] = _count(lambda: _page(client, "/laporan/"), warm=False)
     return counts
 
 

@@ -14,7 +14,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simedsos.accounts.authz import Action, AuthorizationError, capacities_of, visible_unit_ids
+from simedsos.accounts.authz import (
+    Action,
+    AuthorizationError,
+    capacities_of,
+    find_capacity,
+    visible_unit_ids,
+)
 from simedsos.accounts.models import User
 from simedsos.accounts.roles import Role
 from simedsos.content.models import ContentItem, DraftRevision, ReviewComment, StepRun
@@ -175,7 +181,8 @@ def item_detail(user: User, item_id: int) -> ContentItem:
     """
     item = (
         ContentItem.objects.select_related(
-            "work_unit",
+            # The unit's ancestors too: the read check walks up from the unit, no query.
+            "work_unit__parent__parent",
             "sop_version",
             "current_step",
             "assignee",
@@ -218,7 +225,7 @@ def item_detail(user: User, item_id: int) -> ContentItem:
     )
     if item is None:
         raise Http404(_("Konten tidak ditemukan."))
-    if item.work_unit_id not in visible_unit_ids(user, Action.CONTENT_VIEW):
+    if find_capacity(user, Action.CONTENT_VIEW, item.work_unit) is None:
         raise AuthorizationError(
             _("Anda tidak berwenang melihat konten di %(work_unit_name)s.")
             % {"work_unit_name": item.work_unit.name}
