@@ -1,5 +1,6 @@
 """Run benchmarks: `python -m bench [--size N[,N]] [--db sqlite,postgresql] [name ...]`
-(default: every bench/*.py module that has a run(); --size/--db set BENCH_SIZES/BENCH_DBS).
+(default: every bench/*.py module that has a run() and does not set IN_DEFAULT_RUN = False;
+--size/--db set BENCH_SIZES/BENCH_DBS).
 
 Each module exposes run() -> dict of results; the runner writes them to
 bench/results/<date>-<name>.json and prints them.
@@ -13,6 +14,7 @@ import json
 import os
 import pkgutil
 import sys
+import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -40,11 +42,14 @@ def main(argv: list[str]) -> int:
         m.name for m in pkgutil.iter_modules([str(BENCH_DIR)]) if not m.name.startswith("_")
     )
     RESULTS_DIR.mkdir(exist_ok=True)
+    started = time.perf_counter()
     today = datetime.date.today().isoformat()
     for name in names:
         module = importlib.import_module(f"bench.{name}")
         if not hasattr(module, "run"):  # a helper (e.g. the data set generator)
             continue
+        if not argv and not getattr(module, "IN_DEFAULT_RUN", True):
+            continue  # run by name only (its figures are covered by another benchmark)
         print(f"== {name}", flush=True)
         result = module.run()
         result = {"benchmark": name, "date": today, **result}
@@ -52,6 +57,11 @@ def main(argv: list[str]) -> int:
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
         print(json.dumps(result, indent=2, ensure_ascii=False))
         print(f"-> {path.relative_to(BENCH_DIR.parent)}", flush=True)
+    from bench import summary
+
+    written = summary.write(today, total_seconds=time.perf_counter() - started)
+    if written:
+        print(f"-> {written.relative_to(BENCH_DIR.parent)}", flush=True)
     return 0
 
 

@@ -166,7 +166,6 @@ def worker(tasks: int) -> dict:
         else None,
         # ru_maxrss is in kilobytes on Linux.
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-        "publications": "not available: publishing by API (publication jobs) is not in this build",
     }
 
 
