@@ -3,24 +3,55 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from simedsos.accounts.models import User, WorkUnit
-from simedsos.core.selectors import AuditFilters
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.full_name or obj.username
+from simedsos.core.selectors import (
+    ActorMatches,
+    AuditFilters,
+    audit_actor_search,
+    users_of_units,
+)
 
 
 class AuditFilterForm(forms.Form):
-    actor = UserChoiceField(
-        label=_("Pelaku"),
+    """The filters of the audit log page.
+
+    People are found by typing, never listed: a national Pemantau sees thousands of users, and
+    a list of them made the page grow with every account. `actor` is one person, set by the
+    links in the event rows and kept as a hidden field so that other filters can be added.
+    """
+
+    actor_q = forms.CharField(
+        label=_("Pelaku: nama, nama pengguna, atau NIP"),
+        label_suffix="",  # the label already has its colon
+        required=False,
+        max_length=100,
+        help_text=_("Sebagian saja boleh, mis. “budi” atau awal NIP."),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "list": "audit-actor-suggestions",
+                # Suggestions (at most ten people) arrive as the reader types.
+                "hx-get": reverse_lazy("core:audit_actor_suggest"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#audit-actor-suggestions",
+                "hx-swap": "innerHTML",
+            }
+        ),
+    )
+    actor = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
-        empty_label=_("— semua pelaku —"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "Pelaku yang diminta tidak ditemukan di satuan kerja yang dapat Anda lihat, "
+                "jadi tidak ada peristiwa yang ditampilkan."
+            )
+        },
     )
     action = forms.CharField(
         label=_("Tindakan"),
@@ -45,15 +76,14 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, unit_ids: set[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.unit_ids = unit_ids
         self.fields["unit"].queryset = WorkUnit.objects.filter(pk__in=unit_ids).order_by("code")
-        self.fields["actor"].queryset = (
-            User.objects.filter(
-                Q(memberships__work_unit_id__in=unit_ids)
-                | Q(acting_assignments__work_unit_id__in=unit_ids)
-            )
-            .distinct()
-            .order_by("full_name", "username")
-        )
+        # Resolving an id costs one query for that id; nothing here lists the users. Someone
+        # outside the visible units is not found, so neither their name nor events show.
+        self.fields["actor"].queryset = users_of_units(unit_ids).only("pk", "full_name", "username")
+        # Set by filters(): the people found by the typed text, or the one person chosen.
+        self.actor_matches: ActorMatches | None = None
+        self.actor_person: User | None = None
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -64,14 +94,32 @@ class AuditFilterForm(forms.Form):
             )
         return cleaned
 
+    def _actor_ids(self, data: dict) -> frozenset[int] | None:
+        """The people to show events of: None for anyone, empty when nobody qualifies.
+
+        A person filter that cannot be applied shows no events rather than everyone's: the
+        reader asked about someone and must not mistake all events for theirs. Typed text
+        replaces a person chosen by link: the form carries that person along as a hidden
+        field, so both arrive only when the reader has typed someone new.
+        """
+        if "actor" in self.errors or "actor_q" in self.errors:
+            return frozenset()
+        if text := data.get("actor_q", ""):
+            self.actor_matches = audit_actor_search(text, unit_ids=self.unit_ids)
+            return self.actor_matches.ids
+        if actor := data.get("actor"):
+            self.actor_person = actor
+            return frozenset({actor.pk})
+        return None
+
     def filters(self) -> AuditFilters:
-        """The filters from the fields that are valid; invalid ones are left out."""
+        """The filters from the fields that are valid; other invalid ones are left out."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        actor, unit = data.get("actor"), data.get("unit")
+        unit = data.get("unit")
         return AuditFilters(
             object_type=data.get("object_type", ""),
             object_id=data.get("object_id", ""),
-            actor_id=actor.pk if actor else None,
+            actor_ids=self._actor_ids(data),
             action=data.get("action", "").strip(),
             unit_id=unit.pk if unit else None,
             date_from=data.get("date_from"),
