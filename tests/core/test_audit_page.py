@@ -308,6 +308,23 @@ def test_person_outside_the_visible_units_cannot_be_used_to_filter(client, provi
         assert "Tidak ada pengguna di satuan kerja" in by_text.content.decode()
 
 
+def test_filter_by_unit_lists_the_visible_units_and_keeps_the_choice(client, province, regency):
+    record(province, unit=province)
+    lower = record(regency, unit=regency)
+    regency.name = "KPU Kota <Palangka> & Raya"  # names are escaped in the list
+    regency.save(update_fields=["name"])
+    make_unit("KALBAR", name="KPU Provinsi Kalimantan Barat")
+    client.force_login(make_user(Role.KABAG, province))
+    response = client.get(URL, {"unit": regency.pk})
+    assert sequences(response) == [lower.sequence]
+    body = response.content.decode()
+    assert '<select name="unit" id="id_unit">' in body
+    assert '<option value="">— semua satuan kerja —</option>' in body
+    assert f'<option value="{province.pk}">KPU Provinsi Kalimantan Tengah</option>' in body
+    assert f'<option value="{regency.pk}" selected>KPU Kota &lt;Palangka&gt; &amp; Raya' in body
+    assert "Kalimantan Barat" not in body
+
+
 def test_filter_by_action_prefix(client, province):
     published = record(province, unit=province, action="sop.publish")
     edited = record(province, unit=province, action="sop.edit")

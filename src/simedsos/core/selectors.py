@@ -16,7 +16,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from simedsos.accounts.authz import ACTION_LABELS
@@ -131,12 +131,13 @@ def audit_events_visible(*, unit_ids: Iterable[int], include_system: bool) -> mo
 def users_of_units(unit_ids: Iterable[int]) -> models.QuerySet:
     """Users who hold or act in (or once held or acted in) a role in one of the units.
 
-    EXISTS rather than joins: a person with several roles appears once without DISTINCT.
+    `pk IN (subquery)` rather than a correlated EXISTS: with 550 units SQLite probed the
+    membership index once per unit for every user (50 ms); this reads the memberships once.
     """
     units = list(unit_ids)
     return User.objects.filter(
-        Exists(Membership.objects.filter(user=OuterRef("pk"), work_unit_id__in=units))
-        | Exists(ActingAssignment.objects.filter(user=OuterRef("pk"), work_unit_id__in=units))
+        Q(pk__in=Membership.objects.filter(work_unit_id__in=units).values("user_id"))
+        | Q(pk__in=ActingAssignment.objects.filter(work_unit_id__in=units).values("user_id"))
     )
 
 
