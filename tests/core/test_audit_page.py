@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from simedsos.accounts.authz import Capacity
-from simedsos.accounts.models import WorkUnit
+from simedsos.accounts.models import Membership, User, WorkUnit
 from simedsos.core.audit import audit_record
 from simedsos.core.request_context import client_address
-from simedsos.core.selectors import audit_diff, audit_events_for
+from simedsos.core.selectors import AUDIT_ACTOR_MATCH_LIMIT, audit_diff, audit_events_for
 from tests.factories import Role, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -168,25 +168,161 @@ def test_filter_by_object(client, province, regency):
     assert "Menampilkan riwayat objek accounts.WorkUnit" in response.content.decode()
 
 
-def test_filter_by_person(client, province):
-    alice = make_user(Role.STAF, province)
-    bob = make_user(Role.STAF, province)
-    mine = record(province, actor=alice, unit=province)
-    record(province, actor=bob, unit=province)
+def add_people(unit, count: int, name: str = "Warga") -> list[User]:
+    """`count` users with a role in `unit`, inserted in bulk (the page must not care how many)."""
+    first = User.objects.count()
+    users = User.objects.bulk_create(
+        User(username=f"massal{first + i}", full_name=f"{name} {first + i:04d}", password="!")
+        for i in range(count)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=user, work_unit=unit, role=Role.STAF) for user in users
+    )
+    return users
+
+
+def person(unit, full_name: str, *, username: str | None = None, nip: str | None = None):
+    user = make_user(Role.STAF, unit, username=username)
+    user.full_name, user.nip = full_name, nip
+    user.save(update_fields=["full_name", "nip"])
+    return user
+
+
+@pytest.fixture
+def people(province, regency):
+    """Three people of the visible units, each with one event, and one event by nobody."""
+    budi = person(province, "Budi Santoso", username="bsantoso", nip="198001012005011001")
+    sari = person(regency, "Sari Wulandari", username="swulan", nip="199203152019032007")
+    ahmad = person(province, "Ahmad Fauzi", username="afauzi")
+    events = {
+        user.username: record(unit, actor=user, unit=unit)
+        for user, unit in ((budi, province), (sari, regency), (ahmad, province))
+    }
+    record(province, unit=province)  # the system, no person
+    return {"budi": budi, "sari": sari, "ahmad": ahmad, "events": events}
+
+
+def test_filter_by_person_link_shows_the_name_and_a_way_back(client, province, people):
     client.force_login(make_user(Role.ADMIN, province))
-    response = client.get(URL, {"actor": alice.pk})
-    assert sequences(response) == [mine.sequence]
-    choices = [label for _value, label in response.context["form"].fields["actor"].choices]
-    assert alice.full_name in choices and bob.full_name in choices
+    response = client.get(URL, {"actor": people["sari"].pk, "action": "unit"})
+    assert sequences(response) == [people["events"]["swulan"].sequence]
+    body = response.content.decode()
+    assert "Menampilkan peristiwa oleh Sari Wulandari." in body
+    assert 'href="?action=unit">Hapus saringan pelaku</a>' in body
+    # The person stays chosen when the filter form is sent again; nobody else is listed.
+    assert f'<input type="hidden" name="actor" value="{people["sari"].pk}"' in body
+    assert "Budi Santoso" not in body and "Ahmad Fauzi" not in body
+    assert "<select" not in body.split('name="actor_q"')[0].split("<form")[1]
 
 
-def test_person_select_lists_only_users_of_visible_units(client, province):
-    stranger = make_user(Role.STAF, make_unit("KALBAR"))
+@pytest.mark.parametrize(
+    "text",
+    ["santo", "BUDI", "bsant", "198001012005011001", "19800101", "19800101 200501 1 001"],
+    ids=["part-of-name", "name-any-case", "username", "nip", "part-of-nip", "nip-in-groups"],
+)
+def test_search_finds_people_by_name_username_or_nip(client, province, people, text):
+    client.force_login(make_user(Role.ADMIN, province))
+    response = client.get(URL, {"actor_q": text})
+    assert sequences(response) == [people["events"]["bsantoso"].sequence]
+    body = response.content.decode()
+    assert f"Pelaku yang cocok dengan “{text}”:" in body
+    assert f'href="?actor={people["budi"].pk}">Budi Santoso</a>' in body
+    assert response.context["form"]["actor_q"].value() == text  # the field keeps what was typed
+
+
+def test_search_matching_several_people_shows_all_their_events(client, province, people):
     client.force_login(make_user(Role.KABAG, province))
-    response = client.get(URL, {"actor": stranger.pk})
-    assert "actor" in response.context["form"].errors
-    choices = [label for _value, label in response.context["form"].fields["actor"].choices]
-    assert stranger.full_name not in choices
+    response = client.get(URL, {"actor_q": "a"})  # in every name
+    events = people["events"]
+    assert sequences(response) == [
+        events["afauzi"].sequence,
+        events["swulan"].sequence,
+        events["bsantoso"].sequence,
+    ]
+
+
+def test_search_matching_nobody_says_so_and_shows_no_events(client, province, people):
+    client.force_login(make_user(Role.ADMIN, province))
+    response = client.get(URL, {"actor_q": "Zulkarnain"})
+    assert response.status_code == 200
+    assert sequences(response) == []
+    body = response.content.decode()
+    assert (
+        "Tidak ada pengguna di satuan kerja yang dapat Anda lihat yang nama, nama pengguna, "
+        "atau NIP-nya cocok dengan “Zulkarnain”, jadi tidak ada peristiwa yang ditampilkan."
+    ) in body
+
+
+def test_search_text_too_long_shows_an_error_and_no_events(client, province, people):
+    client.force_login(make_user(Role.ADMIN, province))
+    response = client.get(URL, {"actor_q": "b" * 101})
+    assert sequences(response) == []
+    assert response.context["form"].errors["actor_q"]
+
+
+def test_blank_search_is_no_filter(client, province, people):
+    client.force_login(make_user(Role.ADMIN, province))
+    assert len(sequences(client.get(URL, {"actor_q": "   "}))) == 4
+
+
+def test_typed_search_replaces_the_person_chosen_by_link(client, province, people):
+    client.force_login(make_user(Role.ADMIN, province))
+    response = client.get(URL, {"actor": people["budi"].pk, "actor_q": "wulan"})
+    assert sequences(response) == [people["events"]["swulan"].sequence]
+    assert 'name="actor"' not in response.content.decode()
+
+
+def test_search_is_capped_and_says_so(client, province, regency):
+    many = add_people(regency, AUDIT_ACTOR_MATCH_LIMIT + 1, name="Dewi")
+    first, last = many[0], many[-1]
+    wanted = record(regency, actor=first, unit=regency)
+    record(regency, actor=last, unit=regency)  # the 51st by name: beyond the cap
+    client.force_login(make_user(Role.PEMANTAU, province))
+    response = client.get(URL, {"actor_q": "dewi"})
+    assert sequences(response) == [wanted.sequence]
+    body = response.content.decode()
+    assert "Lebih dari 50 pengguna cocok dengan “dewi”; hanya 50 pengguna pertama" in body
+    assert body.count("?actor=") == AUDIT_ACTOR_MATCH_LIMIT + 1  # 50 matches + 1 event row
+    assert last.full_name not in body
+    narrower = client.get(URL, {"actor_q": last.full_name})
+    assert "Lebih dari 50" not in narrower.content.decode()
+    assert len(sequences(narrower)) == 1 and sequences(narrower) != [wanted.sequence]
+
+
+def test_person_outside_the_visible_units_cannot_be_used_to_filter(client, province, regency):
+    other = make_unit("KALBAR")
+    stranger = person(other, "Rahmat Hidayat", username="rhidayat", nip="197505052000031002")
+    # Even a stranger's events inside the reader's units are not reachable by their name/id.
+    record(province, actor=stranger, unit=province)
+    record(other, actor=stranger, unit=other)
+    client.force_login(make_user(Role.KABAG, regency))
+    by_id = client.get(URL, {"actor": stranger.pk})
+    assert by_id.status_code == 200
+    assert sequences(by_id) == []
+    body = by_id.content.decode()
+    assert "Pelaku yang diminta tidak ditemukan di satuan kerja yang dapat Anda lihat" in body
+    assert "Rahmat Hidayat" not in body and "rhidayat" not in body
+    for text in ("Rahmat", "rhidayat", "197505052000031002"):
+        by_text = client.get(URL, {"actor_q": text})
+        assert sequences(by_text) == []
+        assert "Tidak ada pengguna di satuan kerja" in by_text.content.decode()
+
+
+def test_filter_by_unit_lists_the_visible_units_and_keeps_the_choice(client, province, regency):
+    record(province, unit=province)
+    lower = record(regency, unit=regency)
+    regency.name = "KPU Kota <Palangka> & Raya"  # names are escaped in the list
+    regency.save(update_fields=["name"])
+    make_unit("KALBAR", name="KPU Provinsi Kalimantan Barat")
+    client.force_login(make_user(Role.KABAG, province))
+    response = client.get(URL, {"unit": regency.pk})
+    assert sequences(response) == [lower.sequence]
+    body = response.content.decode()
+    assert '<select name="unit" id="id_unit">' in body
+    assert '<option value="">— semua satuan kerja —</option>' in body
+    assert f'<option value="{province.pk}">KPU Provinsi Kalimantan Tengah</option>' in body
+    assert f'<option value="{regency.pk}" selected>KPU Kota &lt;Palangka&gt; &amp; Raya' in body
+    assert "Kalimantan Barat" not in body
 
 
 def test_filter_by_action_prefix(client, province):
@@ -224,9 +360,18 @@ def test_reversed_date_range_gets_an_indonesian_error(client, province):
 def test_invalid_filter_values_do_not_break_the_page(client, province):
     record(province, unit=province)
     client.force_login(make_user(Role.ADMIN, province))
-    response = client.get(URL, {"actor": "abc", "date_from": "kemarin", "before": "x"})
+    response = client.get(URL, {"date_from": "kemarin", "before": "x"})
     assert response.status_code == 200
     assert len(sequences(response)) == 1
+
+
+def test_malformed_person_id_shows_an_error_not_everyones_events(client, province):
+    record(province, unit=province)
+    client.force_login(make_user(Role.ADMIN, province))
+    response = client.get(URL, {"actor": "abc"})
+    assert response.status_code == 200
+    assert sequences(response) == []
+    assert "Pelaku yang diminta tidak ditemukan" in response.content.decode()
 
 
 # --- paging and query counts ---------------------------------------------------------------
@@ -281,6 +426,98 @@ def test_query_count_does_not_grow_with_the_log(client, province, regency, filte
     large = load(195)
     assert small == large
     assert large <= 15
+
+
+@pytest.mark.parametrize("filtered", ["none", "person", "search"])
+def test_page_does_not_grow_with_the_number_of_users(client, province, regency, filtered):
+    """The Pelaku filter lists nobody: 200 more users change neither bytes nor queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    budi = person(regency, "Budi Santoso", username="bsantoso")
+    for i in range(10):
+        record(regency, actor=budi, unit=regency, after={"n": i})
+        record(province, unit=province, after={"n": i})
+    params = {"none": {}, "person": {"actor": budi.pk}, "search": {"actor_q": "santo"}}[filtered]
+    client.force_login(make_user(Role.PEMANTAU, province))
+
+    def load() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(URL, params)
+        assert response.status_code == 200 and sequences(response)
+        return len(response.content), len(captured)
+
+    size_before, queries_before = load()
+    add_people(province, 100)
+    add_people(regency, 100)
+    size_after, queries_after = load()
+    assert size_after == size_before
+    assert queries_after == queries_before <= 15
+
+
+def test_paging_keeps_the_person_search(client, province):
+    budi = person(province, "Budi Santoso")
+    for _ in range(60):
+        record(province, actor=budi, unit=province)
+    client.force_login(make_user(Role.ADMIN, province))
+    body = client.get(URL, {"actor_q": "budi"}).content.decode()
+    assert "?actor_q=budi&amp;before=11" in body
+
+
+# --- suggestions while typing ----------------------------------------------------------------
+
+SUGGEST_URL = reverse("core:audit_actor_suggest")
+
+
+def test_search_field_asks_for_suggestions(client, province):
+    client.force_login(make_user(Role.ADMIN, province))
+    body = client.get(URL).content.decode()
+    assert 'type="search" name="actor_q"' in body
+    assert f'hx-get="{SUGGEST_URL}"' in body and 'list="audit-actor-suggestions"' in body
+    assert '<datalist id="audit-actor-suggestions"></datalist>' in body
+
+
+def test_suggestions_are_at_most_ten_people_of_the_visible_units(client, province, regency):
+    add_people(regency, 12, name="Dewi")
+    budi = person(province, "Budi Dewi", username="bdewi", nip="198001012005011001")
+    stranger = person(make_unit("KALBAR"), "Dewi Luar", username="dluar")
+    client.force_login(make_user(Role.KABAG, province))
+    response = client.get(SUGGEST_URL, {"actor_q": "dewi"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count("<option") == 10
+    assert '<option value="bdewi">Budi Dewi · 198001012005011001</option>' in body  # by name
+    assert stranger.username not in body
+    assert "bdewi" in client.get(SUGGEST_URL, {"actor_q": "1980010120"}).content.decode()
+    assert budi.full_name not in client.get(SUGGEST_URL, {"actor_q": "x"}).content.decode()
+    assert "<option" not in client.get(SUGGEST_URL, {"actor_q": "d"}).content.decode()
+
+
+def test_suggestions_need_the_audit_right(client, province):
+    person(province, "Budi Santoso")
+    assert reverse("accounts:login") in client.get(SUGGEST_URL, {"actor_q": "budi"})["Location"]
+    client.force_login(make_user(Role.STAF, province))
+    response = client.get(SUGGEST_URL, {"actor_q": "budi"})
+    assert response.status_code == 403
+    assert "Budi Santoso" not in response.content.decode()
+
+
+def test_suggestions_cost_the_same_queries_with_more_people(client, province):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_user(Role.PEMANTAU, province))
+
+    def load() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(SUGGEST_URL, {"actor_q": "dewi"}).content.decode()
+        assert body.count("<option") == 10
+        return len(captured)
+
+    add_people(province, 30, name="Dewi")
+    few = load()
+    add_people(province, 200, name="Dewi")
+    assert load() == few <= 10
 
 
 # --- object history include ----------------------------------------------------------------

@@ -287,9 +287,17 @@ def test_audit_log_in_english(client, world):
     body = _page(_english(client, world.admin), reverse("core:audit_log"))
     _assert_english(
         body,
-        ["Filter the audit log", "Audit events, newest first", "IP address", "— all actors —"],
-        ["Saring log audit", "Alamat IP", "— semua pelaku —"],
+        ["Filter the audit log", "Audit events, newest first", "IP address", "Actor: name, user"],
+        ["Saring log audit", "Alamat IP", "Pelaku: nama"],
     )
+    found = _page(client, reverse("core:audit_log") + f"?actor_q={world.staf.username}")
+    _assert_english(found, ["Actors matching"], ["Pelaku yang cocok"])
+    nobody = _page(client, reverse("core:audit_log") + "?actor_q=zzzz")
+    _assert_english(nobody, ["No user in the work units you can see"], ["Tidak ada pengguna"])
+    chosen = _page(client, reverse("core:audit_log") + f"?actor={world.staf.pk}")
+    _assert_english(chosen, ["Showing events by", "Remove the actor filter"], ["Menampilkan"])
+    stranger = _page(client, reverse("core:audit_log") + "?actor=abc")
+    _assert_english(stranger, ["The requested actor was not found"], ["tidak ditemukan"])
 
 
 def test_service_messages_follow_the_language():

@@ -8,13 +8,20 @@ from django.utils.translation import gettext as _
 from simedsos.accounts.authz import (
     Action,
     AuthorizationError,
+    Capacity,
     authorize,
     capacities_of,
     visible_unit_ids,
 )
 from simedsos.accounts.roles import Role
 from simedsos.core.audit_forms import AuditFilterForm
-from simedsos.core.selectors import audit_events_visible, audit_log_page
+from simedsos.core.selectors import (
+    AUDIT_ACTOR_MATCH_LIMIT,
+    AUDIT_ACTOR_SUGGEST_LIMIT,
+    audit_actor_search,
+    audit_events_visible,
+    audit_log_page,
+)
 
 # Events without a work unit (system-wide changes) are for those who oversee the whole system.
 SYSTEM_EVENT_ROLES = frozenset({Role.ADMIN, Role.PEMANTAU})
@@ -28,9 +35,12 @@ def _cursor(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
-@login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    capacities = capacities_of(request.user)
+# Fewer letters than this match too many people to be worth suggesting.
+SUGGEST_MIN_LENGTH = 2
+
+
+def _audit_units(request: HttpRequest, capacities: list[Capacity]) -> set[int]:
+    """The units whose events (and people) the reader may see; refused when there are none."""
     unit_ids = visible_unit_ids(request.user, Action.AUDIT_VIEW, capacities=capacities)
     if not unit_ids:
         raise AuthorizationError(
@@ -39,6 +49,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                 "oleh Admin, Pemantau, dan Kepala Bagian."
             )
         )
+    return unit_ids
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    capacities = capacities_of(request.user)
+    unit_ids = _audit_units(request, capacities)
     include_system = any(c.role in SYSTEM_EVENT_ROLES for c in capacities)
     form = AuditFilterForm(request.GET or None, unit_ids=unit_ids)
     if form.is_bound:
@@ -60,5 +77,19 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "show_unit_filter": len(unit_ids) > 1,
+            "actor": form.actor_person,
+            "actor_matches": form.actor_matches,
+            "actor_match_limit": AUDIT_ACTOR_MATCH_LIMIT,
         },
     )
+
+
+@login_required
+def audit_actor_suggest(request: HttpRequest) -> HttpResponse:
+    """Up to ten people for the search field's suggestion list, as <option> elements."""
+    unit_ids = _audit_units(request, capacities_of(request.user))
+    text = request.GET.get("actor_q", "").strip()[:100]
+    users = []
+    if len(text) >= SUGGEST_MIN_LENGTH:
+        users = audit_actor_search(text, unit_ids=unit_ids, limit=AUDIT_ACTOR_SUGGEST_LIMIT).users
+    return render(request, "core/_audit_actor_options.html", {"users": users})
