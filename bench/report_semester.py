@@ -51,7 +51,8 @@ def _build_world() -> list[dict]:
 
     from simedsos.accounts.models import Membership, User, WorkUnit
     from simedsos.accounts.roles import Role
-    from simedsos.publishing.models import PlatformChoice, SocialAccount
+    from simedsos.publishing.models import SocialAccount
+    from simedsos.publishing.platforms.limits import Platform
     from simedsos.sop.models import Sop, SopStep, SopVersion
 
     pusat = WorkUnit.objects.create(code="00", name="KPU RI", level=WorkUnit.Level.PUSAT)
@@ -107,7 +108,7 @@ def _build_world() -> list[dict]:
     accounts = SocialAccount.objects.bulk_create(
         SocialAccount(work_unit=u, platform=p, name=u.code, handle=f"{u.code}-{p}")
         for u in units
-        for p in (PlatformChoice.INSTAGRAM, PlatformChoice.FACEBOOK)
+        for p in (Platform.INSTAGRAM, Platform.FACEBOOK)
     )
     return [
         {

@@ -1,5 +1,5 @@
-"""The `simedsos` command: serve | worker | demo | check | backup | restore, and any manage.py
-command (migrate, createsuperuser, ...)."""
+"""The `simedsos` command: serve | worker | demo | check | backup | restore | rotate_credentials,
+and any manage.py command (migrate, createsuperuser, ...)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable
 
 SUBCOMMAND_ALIASES = {"worker": "db_worker"}  # `worker` itself goes through worker()
+# `simedsos <name>` runs the project's management command `simedsos_<name>`.
+OWN_COMMANDS = {"demo", "check", "backup", "restore", "rotate_credentials"}
 
 
 def _django_setup() -> None:
@@ -149,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
-        print("Perintah: serve, worker, demo, check, backup, restore, atau perintah manage.py.")
+        print(
+            "Perintah: serve, worker, demo, check, backup, restore, rotate_credentials, atau "
+            "perintah manage.py."
+        )
         return 0
     command, rest = argv[0], argv[1:]
     if command == "serve":
@@ -160,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import execute_from_command_line
 
     name = SUBCOMMAND_ALIASES.get(command, command)
-    if command in {"demo", "check", "backup", "restore"}:
+    if command in OWN_COMMANDS:
         name = f"simedsos_{command}"
     execute_from_command_line(["simedsos", name, *rest])
     return 0

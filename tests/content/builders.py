@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from simedsos.accounts.models import User, WorkUnit
 from simedsos.accounts.roles import Role
-from simedsos.publishing.models import PlatformChoice, SocialAccount
+from simedsos.publishing.models import SocialAccount
+from simedsos.publishing.platforms.limits import Platform
 from simedsos.sop.models import Sop, SopStep, SopVersion
 from tests.factories import make_unit, make_user
 
@@ -120,10 +121,10 @@ def make_world() -> World:
     pemantau = make_user(Role.PEMANTAU, unit, username="pemantau")
     accounts = [
         SocialAccount.objects.create(
-            work_unit=unit, platform=PlatformChoice.INSTAGRAM, name="JDIH Kalteng", handle="jdih"
+            work_unit=unit, platform=Platform.INSTAGRAM, name="JDIH Kalteng", handle="jdih"
         ),
         SocialAccount.objects.create(
-            work_unit=unit, platform=PlatformChoice.FACEBOOK, name="JDIH Kalteng", handle="jdihfb"
+            work_unit=unit, platform=Platform.FACEBOOK, name="JDIH Kalteng", handle="jdihfb"
         ),
     ]
     other_unit = make_unit("63", name="KPU Provinsi Kalimantan Selatan")

@@ -15,7 +15,8 @@ from simedsos.content.services import (
     publication_record,
     review_return,
 )
-from simedsos.publishing.models import PlatformChoice, Publication, SocialAccount
+from simedsos.publishing.models import Publication, SocialAccount
+from simedsos.publishing.platforms.limits import Platform
 from tests.content.builders import dispose, make_world, to_publish, to_review
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +168,7 @@ def _grow(w, item, n):
         [
             SocialAccount(
                 work_unit=w.unit,
-                platform=PlatformChoice.X,
+                platform=Platform.X,
                 name=f"Akun {i}",
                 handle=f"akun{item.pk}_{i}",
             )

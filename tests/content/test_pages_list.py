@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from simedsos.content.models import ContentItem
-from simedsos.publishing.models import PlatformChoice, SocialAccount
+from simedsos.publishing.models import SocialAccount
+from simedsos.publishing.platforms.limits import Platform
 from tests.content.builders import dispose, make_world, to_publish, to_review
 from tests.content.page_builders import bulk_items
 
@@ -27,7 +28,7 @@ def three(db):
     alpha = dispose(w, title="Alpha", content_type="VIDEO", assignee=w.staf2)
     beta = to_review(w, title="Beta")
     tiktok = SocialAccount.objects.create(
-        work_unit=w.unit, platform=PlatformChoice.TIKTOK, name="JDIH", handle="jdihtt"
+        work_unit=w.unit, platform=Platform.TIKTOK, name="JDIH", handle="jdihtt"
     )
     gamma = to_publish(w, title="Gamma", target_accounts=[tiktok])
     return w, alpha, beta, gamma

@@ -8,6 +8,9 @@ PACKAGE_DIR = Path(settings.PACKAGE_DIR)
 PROJECT_CATALOGUE = PACKAGE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
+PUBLISHING_TRANSLATED_FILES = {"oauth.py", "simedsos_rotate_credentials.py", "rotation.py"}
+
+
 def _app_sources(app: str) -> list[Path]:
     from tests.core.msgids import source_files
 
@@ -24,10 +27,13 @@ def scope() -> dict[str, list[Path]]:
         "core": [*_app_sources("core"), PACKAGE_DIR / "templates" / "403.html"],
         "notifications": _app_sources("notifications"),
         "worktime": _app_sources("worktime"),
-        # Only the platform adapters (limits' labels, their refusal messages) for now; the
-        # publishing pages arrive with their own engineer.
+        # The platform adapters (limits' labels, their refusal messages), the OAuth connection
+        # and the key-rotation command so far; the rest of the publishing pages come later.
         "publishing": [
-            p for p in _app_sources("publishing") if "platforms" in p.relative_to(PACKAGE_DIR).parts
+            p
+            for p in _app_sources("publishing")
+            if "platforms" in p.relative_to(PACKAGE_DIR).parts
+            or p.name in PUBLISHING_TRANSLATED_FILES
         ],
     }
 

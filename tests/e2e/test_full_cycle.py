@@ -26,7 +26,8 @@ from simedsos.content.models import ContentItem
 from simedsos.content.selectors import timeline_for
 from simedsos.content.templatetags.content_pages import durasi
 from simedsos.memos.models import Memo
-from simedsos.publishing.models import PlatformChoice, SocialAccount
+from simedsos.publishing.models import SocialAccount
+from simedsos.publishing.platforms.limits import Platform
 from simedsos.sop.services import sop_seed_load
 from tests.e2e import steps
 from tests.e2e.steps import ActionCounter
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "kata-sandi-uji-123"
 PHONE = {"width": 390, "height": 844}
 INSTAGRAM = "Instagram — JDIH KPU Kalteng"
-X = "X (Twitter) — JDIH KPU Kalteng"
+X = "X — JDIH KPU Kalteng"
 URLS = {
     INSTAGRAM: "https://www.instagram.com/p/ABC123/",
     X: "https://x.com/jdihkpukalteng/status/1234567890",
@@ -63,7 +64,7 @@ def _setup() -> dict[str, User]:
         )
         Membership.objects.create(user=user, work_unit=unit, role=spec.role)
         people[spec.username] = user
-    for platform in (PlatformChoice.INSTAGRAM, PlatformChoice.X):
+    for platform in (Platform.INSTAGRAM, Platform.X):
         SocialAccount.objects.create(
             work_unit=unit, platform=platform, name="JDIH KPU Kalteng", handle="jdihkpukalteng"
         )

@@ -13,6 +13,7 @@ from simedsos.publishing.platforms.base import Credentials
 from tests.content.builders import make_world
 from tests.fakes import serve_fake
 from tests.fakes.platforms.bluesky import FakeBluesky
+from tests.fakes.platforms.facebook import FakeFacebook
 from tests.fakes.platforms.telegram import FakeTelegram
 
 from .jobs_helpers import (
@@ -130,6 +131,26 @@ def test_bluesky_app_password_form(client, world, settings):
     assert response.status_code == 200
     account.refresh_from_db()
     assert account.connection == "CONNECTED", response.content.decode()[-2000:]
+
+
+def test_facebook_test_connection_page_says_public_base_url_is_missing(client, world, settings):
+    fake = FakeFacebook()
+    account = connected_account(world.unit, "FACEBOOK")
+    client.force_login(world.admin)
+    settings.PUBLIC_BASE_URL = ""
+    with serve_fake(fake) as url:
+        settings.PLATFORM_API = {"FACEBOOK": {"base_url": url}}
+        response = client.post(f"/akun-medsos/{account.pk}/uji/", follow=True)
+        assert "PUBLIC_BASE_URL tidak wajib" in response.content.decode()
+        account.refresh_from_db()
+        assert account.last_check_ok is True
+        # Told to let Facebook fetch the media by URL, the same test now names the gap.
+        settings.PLATFORM_API = {"FACEBOOK": {"base_url": url, "media_by_url": True}}
+        response = client.post(f"/akun-medsos/{account.pk}/uji/", follow=True)
+    assert "Alamat publik (PUBLIC_BASE_URL) belum diatur" in response.content.decode()
+    account.refresh_from_db()
+    assert account.last_check_ok is False and "PUBLIC_BASE_URL" in account.connection_message
+    assert account.connection == SocialAccount.Connection.CONNECTED  # the token itself is fine
 
 
 def test_disconnect_falls_back_to_manual_with_a_notice(client, world):

@@ -2,12 +2,14 @@
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from simedsos.publishing.platforms.base import AccountRef, Credentials, PublishState
 from simedsos.publishing.platforms.errors import ErrorClass, PlatformError, ValidationFailed
 from simedsos.publishing.platforms.registry import adapter_for
 from tests.fakes import fake_client, serve_fake
+from tests.fakes.app import FakeTransport
 from tests.fakes.platforms.facebook import FakeFacebook
 
 from .helpers import FAST, SHORT_TIMEOUT, fixture, image, post, video
@@ -214,3 +216,83 @@ def test_real_socket_timeout_then_reconcile(fake):
         found = adapter.reconcile(caught.value.checkpoint, post("Kedua"), "b")
         assert found is not None and found.external_id == fake.posts[1]["id"]
     assert len(fake.posts) == 2
+
+
+# --- media by URL (PLATFORM_API["FACEBOOK"]["media_by_url"]) ------------------------------------
+
+PUBLIC = "https://jdih.example.go.id"
+
+
+def test_media_by_url_sends_links_not_bytes(fake):
+    adapter = make(fake, media_by_url=True)
+    adapter.publish(post(media=[image()]), idempotency_key="p")
+    photo = fake.calls("photos")[0]
+    assert photo.form["url"] == "https://jdih.example.go.id/m/img1.jpg" and not photo.files
+    adapter.publish(post("Video", media=[video()]), idempotency_key="v")
+    clip = fake.calls("videos")[0]
+    assert clip.form["file_url"] == "https://jdih.example.go.id/m/video.mp4" and not clip.files
+
+
+def test_media_by_url_without_a_public_link_fails_before_posting(fake):
+    with pytest.raises(PlatformError) as caught:
+        make(fake, media_by_url="true").publish(
+            post(media=[image(public=False)]), idempotency_key="p"
+        )
+    assert "PUBLIC_BASE_URL" in caught.value.user_message
+    assert fake.posts == [] and fake.calls("photos") == []
+
+
+def _report(fake, *, transport=None, **config):
+    client = fake_client(fake) if transport is None else httpx.Client(transport=transport)
+    adapter = adapter_for(
+        "FACEBOOK",
+        account=AccountRef("FACEBOOK", external_id=PAGE, page_id=PAGE),
+        http_client=client,
+        config={**FAST, **config},
+    )
+    return adapter.test_connection(
+        AccountRef("FACEBOOK", external_id=PAGE, page_id=PAGE),
+        Credentials(access_token="page-token"),
+    )
+
+
+def test_test_connection_needs_public_base_url_only_when_media_go_by_url(fake):
+    by_bytes = _report(fake, public_base_url="")
+    assert by_bytes.ok and "PUBLIC_BASE_URL tidak wajib" in by_bytes.notes[0]
+
+    missing = _report(fake, public_base_url="", media_by_url=True)
+    assert not missing.ok and missing.account_name == "JDIH KPU Kalteng"
+    assert "PUBLIC_BASE_URL" in missing.problems[0] and "belum diatur" in missing.problems[0]
+
+    local = _report(fake, public_base_url="http://127.0.0.1:8000", media_by_url=True)
+    assert not local.ok
+    assert any("HTTPS" in p for p in local.problems) and any("lokal" in p for p in local.problems)
+
+
+def test_test_connection_reports_an_unreachable_public_base_url(fake):
+    platform = FakeTransport(fake)
+    probes = []
+
+    def route(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "jdih.example.go.id":
+            probes.append(request.method)
+            raise httpx.ConnectError("no route to host", request=request)
+        return platform.handle_request(request)
+
+    report = _report(
+        fake, transport=httpx.MockTransport(route), public_base_url=PUBLIC, media_by_url=True
+    )
+    assert not report.ok and probes == ["HEAD"]
+    assert report.problems == (
+        f"PUBLIC_BASE_URL ({PUBLIC}) tidak dapat dihubungi. Periksa alamat dan server.",
+    )
+
+    def reachable(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "jdih.example.go.id":
+            return httpx.Response(200)
+        return platform.handle_request(request)
+
+    fine = _report(
+        fake, transport=httpx.MockTransport(reachable), public_base_url=PUBLIC, media_by_url=True
+    )
+    assert fine.ok and PUBLIC in fine.notes[0]

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from simedsos.accounts.models import WorkUnit
 from simedsos.content.models import ContentItem, StepRun
-from simedsos.publishing.models import PlatformChoice, Publication, SocialAccount
+from simedsos.publishing.models import Publication, SocialAccount
+from simedsos.publishing.platforms.limits import Platform
 from simedsos.reports.selectors import Period
 from simedsos.sop.models import SopVersion
 from tests.content.builders import World, make_sop_version, make_world
@@ -175,7 +176,7 @@ def build() -> Dataset:
     r_kasubbag = make_user(Role.KASUBBAG, regency)
     r_staf = make_user(Role.STAF, regency)
     r_ig = SocialAccount.objects.create(
-        work_unit=regency, platform=PlatformChoice.INSTAGRAM, name="JDIH PKY", handle="pky"
+        work_unit=regency, platform=Platform.INSTAGRAM, name="JDIH PKY", handle="pky"
     )
     rw = World(
         unit=regency,
@@ -203,7 +204,7 @@ def build() -> Dataset:
 
     o_version = SopVersion.objects.get(sop__work_unit=w.other_unit, status="PUBLISHED")
     o_ig = SocialAccount.objects.create(
-        work_unit=w.other_unit, platform=PlatformChoice.INSTAGRAM, name="JDIH Kalsel", handle="ks"
+        work_unit=w.other_unit, platform=Platform.INSTAGRAM, name="JDIH Kalsel", handle="ks"
     )
     ow = World(
         unit=w.other_unit,

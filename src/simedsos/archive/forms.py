@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simedsos.archive.selectors import SEMESTER_1, SEMESTER_2, YEAR, ArchiveFilters, period_bounds
 from simedsos.archive.services import FINISHED_STATUSES
 from simedsos.content.models import ContentItem, ContentType
-from simedsos.publishing.models import PlatformChoice
+from simedsos.publishing.platforms.limits import account_platform_choices
 
 MONTHS = [
     _("Januari"),
@@ -46,7 +46,7 @@ class ArchiveSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything = [("", _("Semua"))]
         self.fields["content_type"].choices = everything + list(ContentType.choices)
-        self.fields["platform"].choices = everything + list(PlatformChoice.choices)
+        self.fields["platform"].choices = everything + account_platform_choices()
         self.fields["person"].choices = everything + [(p.pk, p.get_full_name()) for p in people]
         self.fields["status"].choices = everything + [
             (value, label)

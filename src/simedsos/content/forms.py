@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from simedsos.content.models import ContentItem, ContentType
 from simedsos.content.page_selectors import unit_accounts, unit_staff, validation_messages
 from simedsos.content.services import ITEM_PRIORITIES
-from simedsos.publishing.models import PlatformChoice
+from simedsos.publishing.platforms.limits import Platform, account_platform_choices
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 DATETIME_INPUT_FORMATS = [LOCAL_INPUT_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -320,7 +320,7 @@ class PublicationRowForm(forms.Form):
         kwargs.setdefault("prefix", f"pub{publication.pk}")
         super().__init__(*args, **kwargs)
         self.publication = publication
-        platform = PlatformChoice(publication.account.platform).label
+        platform = Platform(publication.account.platform).label
         self.fields["url"].widget.attrs.update(
             {
                 "inputmode": "url",
@@ -373,7 +373,7 @@ class ItemFilterForm(forms.Form):
     platform = forms.ChoiceField(
         label=gettext_lazy("Platform"),
         required=False,
-        choices=[("", gettext_lazy("Semua platform")), *PlatformChoice.choices],
+        choices=[("", gettext_lazy("Semua platform")), *account_platform_choices()],
     )
     date_from = forms.DateField(
         label=gettext_lazy("Dibuka sejak"), required=False, widget=DateInput()

@@ -48,8 +48,9 @@ from simedsos.content.models import (
 from simedsos.core.audit import audit_record, recorded_label
 from simedsos.memos.models import MemoKind, Sifat
 from simedsos.memos.services import memo_fields_default, memo_issue
-from simedsos.publishing.models import PlatformChoice, Publication, SocialAccount
+from simedsos.publishing.models import Publication, SocialAccount
 from simedsos.publishing.permalinks import validate_post_url
+from simedsos.publishing.platforms.limits import is_account_platform
 from simedsos.publishing.services import publications_schedule
 from simedsos.sop import engine
 from simedsos.sop.models import SopStep, SopVersion
@@ -162,7 +163,7 @@ def _clean_hashtags(hashtags: Iterable[str] | None) -> list[str]:
 def _clean_variants(variants: dict[str, str] | None) -> dict[str, str]:
     cleaned: dict[str, str] = {}
     for platform, text in (variants or {}).items():
-        if platform not in PlatformChoice.values:
+        if not is_account_platform(platform):
             raise ValidationError(
                 {
                     "variants": _("Platform %(platform)s tidak dikenal untuk varian keterangan.")

@@ -1,13 +1,15 @@
 """Social-account credentials, encrypted at rest with Fernet keys from FIELD_ENCRYPTION_KEY.
 
-The setting holds one or more keys separated by commas, the newest first: new values are
-encrypted with the first key, and any listed key can still decrypt (MultiFernet), so an
-operator rotates by putting a new key in front and running `credentials_rotate`. Nothing is
-derived from SECRET_KEY: without a key, connecting an account is refused with a clear message.
+The setting holds one or more keys separated by commas (or, set in Python, a list), the newest
+first: new values are encrypted with the first key, and any listed key can still decrypt
+(MultiFernet), so an operator rotates by putting a new key in front and running
+`simedsos rotate_credentials` (publishing/rotation.py, docs/operations.md). Nothing is derived
+from SECRET_KEY: without a key, connecting an account is refused with a clear message.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -43,7 +45,19 @@ class CredentialsUnreadable(ValidationError):
 
 def _keys() -> list[str]:
     raw = getattr(settings, "FIELD_ENCRYPTION_KEY", "") or ""
-    return [part.strip() for part in raw.split(",") if part.strip()]
+    parts = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+    return [str(part).strip() for part in parts if str(part).strip()]
+
+
+def key_count() -> int:
+    return len(_keys())
+
+
+def key_fingerprint() -> str:
+    """A short, one-way name of the primary key, so records can say which key was in use
+    without holding anything that helps to decrypt."""
+    keys = _keys()
+    return hashlib.sha256(keys[0].encode()).hexdigest()[:12] if keys else ""
 
 
 def key_problems() -> list[str]:
@@ -79,6 +93,18 @@ def decrypt_credentials(token: str) -> Credentials:
     except InvalidToken as exc:
         raise CredentialsUnreadable(UNREADABLE_MESSAGE) from exc
     return Credentials.from_dict(json.loads(payload))
+
+
+def under_primary_key(token: str) -> bool:
+    """Whether `token` is already encrypted with the newest (first) key."""
+    problems = key_problems()
+    if problems:
+        raise CredentialKeyError(problems[0])
+    try:
+        Fernet(_keys()[0]).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
 
 
 def rotate_token(token: str) -> str:

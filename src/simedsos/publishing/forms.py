@@ -2,12 +2,12 @@
 
 from django import forms
 
-from .models import PlatformChoice
+from .platforms.limits import account_platform_choices
 
 
 class AccountCreateForm(forms.Form):
     work_unit = forms.TypedChoiceField(label="Satuan kerja", coerce=int)
-    platform = forms.ChoiceField(label="Platform", choices=PlatformChoice.choices)
+    platform = forms.ChoiceField(label="Platform", choices=account_platform_choices)
     name = forms.CharField(label="Nama akun", max_length=200)
     handle = forms.CharField(
         label="Nama pengguna / id",

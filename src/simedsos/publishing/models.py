@@ -6,16 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class PlatformChoice(models.TextChoices):
-    FACEBOOK = "FACEBOOK", "Facebook"
-    INSTAGRAM = "INSTAGRAM", "Instagram"
-    X = "X", "X (Twitter)"
-    YOUTUBE = "YOUTUBE", "YouTube"
-    TIKTOK = "TIKTOK", "TikTok"
-    THREADS = "THREADS", "Threads"
-    TELEGRAM = "TELEGRAM", "Telegram"
-    BLUESKY = "BLUESKY", "Bluesky"
+from .platforms.limits import account_platform_choices
 
 
 class SocialAccount(models.Model):
@@ -24,7 +15,8 @@ class SocialAccount(models.Model):
     work_unit = models.ForeignKey(
         "accounts.WorkUnit", on_delete=models.PROTECT, related_name="social_accounts"
     )
-    platform = models.CharField("platform", max_length=12, choices=PlatformChoice.choices)
+    # One list of platforms (platforms/limits.py `Platform`), without MANUAL.
+    platform = models.CharField("platform", max_length=12, choices=account_platform_choices)
     name = models.CharField("nama akun", max_length=200)
     handle = models.CharField("nama pengguna / id", max_length=200)
     profile_url = models.URLField("alamat profil", blank=True)

@@ -7,18 +7,18 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from simedsos.publishing.models import PlatformChoice
+from simedsos.publishing.platforms.limits import Platform
 
 # platform -> hosts whose addresses (and subdomains, e.g. www., m., web.) are its posts
 PLATFORM_HOSTS: dict[str, tuple[str, ...]] = {
-    PlatformChoice.FACEBOOK: ("facebook.com", "fb.com", "fb.watch"),
-    PlatformChoice.INSTAGRAM: ("instagram.com",),
-    PlatformChoice.X: ("x.com", "twitter.com"),
-    PlatformChoice.YOUTUBE: ("youtube.com", "youtu.be"),
-    PlatformChoice.TIKTOK: ("tiktok.com",),
-    PlatformChoice.THREADS: ("threads.net", "threads.com"),
-    PlatformChoice.TELEGRAM: ("t.me",),
-    PlatformChoice.BLUESKY: ("bsky.app",),
+    Platform.FACEBOOK: ("facebook.com", "fb.com", "fb.watch"),
+    Platform.INSTAGRAM: ("instagram.com",),
+    Platform.X: ("x.com", "twitter.com"),
+    Platform.YOUTUBE: ("youtube.com", "youtu.be"),
+    Platform.TIKTOK: ("tiktok.com",),
+    Platform.THREADS: ("threads.net", "threads.com"),
+    Platform.TELEGRAM: ("t.me",),
+    Platform.BLUESKY: ("bsky.app",),
 }
 
 
@@ -30,7 +30,7 @@ def host_matches(host: str, allowed: tuple[str, ...]) -> bool:
 def validate_post_url(platform: str, url: str) -> str:
     """The post address, trimmed; a clear Indonesian message when it cannot be this platform's."""
     value = (url or "").strip()
-    label = PlatformChoice(platform).label
+    label = Platform(platform).label
     allowed = PLATFORM_HOSTS[platform]
     if not value:
         raise ValidationError(f"Tautan unggahan {label} wajib diisi.")

@@ -23,9 +23,10 @@ from simedsos.accounts.roles import Role
 from simedsos.core.audit import audit_record
 
 from .credentials import decrypt_credentials, encrypt_credentials, key_problems
-from .models import PlatformChoice, Publication, SocialAccount
+from .models import Publication, SocialAccount
 from .platforms.base import AccountRef, ConnectionReport, Credentials
 from .platforms.errors import ErrorClass, PlatformError
+from .platforms.limits import is_account_platform
 from .platforms.registry import adapter_for
 
 logger = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def account_create(
 ) -> SocialAccount:
     """An Admin adds an account of the unit (not connected yet: publishing is manual)."""
     capacity = authorize(actor, Action.SOCIAL_ACCOUNT_MANAGE, work_unit)
-    if platform not in PlatformChoice.values:
+    if not is_account_platform(platform):
         raise ValidationError({"platform": "Pilih platform yang tersedia."})
     name, handle = (name or "").strip(), (handle or "").strip()
     errors = {}
@@ -229,18 +230,14 @@ def account_test(
     """ "Test connection": ask the platform whether the stored credentials still post."""
     capacity = authorize(actor, Action.SOCIAL_ACCOUNT_MANAGE, account.work_unit)
     if not account.credentials_encrypted:
-        report = (
-            make_adapter(account, Credentials()).test_connection(
-                account_ref(account), Credentials()
-            )
-            if account.platform == "MANUAL"
-            else ConnectionReport(
-                ok=False,
-                problems=(
-                    "Akun ini belum terhubung ke API platform; unggahan ke akun ini dilakukan "
-                    "secara manual. Pilih \u201cHubungkan\u201d untuk menyambungkannya.",
-                ),
-            )
+        # Accounts are always on a real platform (never MANUAL); without credentials they
+        # publish by hand.
+        report = ConnectionReport(
+            ok=False,
+            problems=(
+                "Akun ini belum terhubung ke API platform; unggahan ke akun ini dilakukan "
+                "secara manual. Pilih \u201cHubungkan\u201d untuk menyambungkannya.",
+            ),
         )
     else:
         _require_key()

@@ -122,7 +122,8 @@ def account_connect(request: HttpRequest, pk: int) -> HttpResponse:
                     account_id=account.pk,
                     platform=platform,
                     redirect_uri=request.build_absolute_uri(reverse("publishing:oauth_callback")),
-                    page_id=account.page_id or account.external_id,
+                    page_id=account.page_id,
+                    external_id=account.external_id,
                 )
                 return redirect(url)
             if form is not None and form.is_valid():
@@ -180,7 +181,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         return redirect("publishing:account_list")
     try:
         credentials, ref = oauth.exchange_code(remembered, request.GET.get("code", ""))
-        ref = {k: v for k, v in ref.items() if not getattr(account, k)}
+        ref = oauth.check_identity(account, ref)
         report = services.account_connect(
             actor=request.user,
             account=account,

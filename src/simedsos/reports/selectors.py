@@ -33,7 +33,8 @@ from simedsos.accounts.authz import (
 )
 from simedsos.accounts.models import User, WorkUnit
 from simedsos.content.models import ContentItem, ContentType, StepRun
-from simedsos.publishing.models import PlatformChoice, Publication
+from simedsos.publishing.models import Publication
+from simedsos.publishing.platforms.limits import account_platform_choices
 from simedsos.reports.db import PercentileCont, Seconds
 from simedsos.sop.models import SopVersion
 
@@ -265,7 +266,7 @@ def _live_publications(unit_id: int, period: Period):
 
 
 def output_by_platform(*, unit_id: int, period: Period) -> list[OutputRow]:
-    labels = dict(PlatformChoice.choices)
+    labels = dict(account_platform_choices())
     rows = (
         _live_publications(unit_id, period)
         .values("account__platform")

@@ -1,6 +1,7 @@
 """Fake Facebook Page Graph API (shared/reference/platform-apis.md §1): /feed, /photos
 (published or not), graph-video /videos, /published_posts, object reads; code 506 on a
-consecutive duplicate message."""
+consecutive duplicate message. Posting takes a Page access token: a user token is refused
+with a permission error (code 200). Facebook Login and /me/accounts are in graph.py."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ def graph_time(when: datetime) -> str:
 class FakeFacebook(GraphFake):
     name = "facebook"
 
-    def __init__(self, *, page_id="245628824887810", tokens=("page-token",)):
-        super().__init__(tokens=tokens)
+    def __init__(self, *, page_id="245628824887810", tokens=("page-token",), **kwargs):
+        super().__init__(tokens=tokens, **kwargs)
         self.page_id = page_id
         self.photos: dict[str, dict] = {}
+        self.manages(page_id, "JDIH KPU Kalteng")
 
     def _new_post(self, message: str, **extra) -> dict:
         post_id = f"{self.page_id}_{self.new_id()}"
@@ -41,7 +43,16 @@ class FakeFacebook(GraphFake):
         self.objects[post_id] = post
         return post
 
-    def _wrong_page(self, page_id: str) -> Response | None:
+    def _wrong_page(self, page_id: str, request: FakeRequest) -> Response | None:
+        if self.token_of(request) in self.user_tokens:
+            return Response(
+                400,
+                graph_error_body(
+                    200,
+                    "(#200) If posting to a page, requires both pages_read_engagement and "
+                    "pages_manage_posts as an admin with sufficient administrative permission",
+                ),
+            )
         if page_id != self.page_id:
             return Response(
                 400,
@@ -60,7 +71,7 @@ class FakeFacebook(GraphFake):
 
     @route("POST", V + r"/(?P<page_id>\d+)/feed", "feed")
     def feed(self, request: FakeRequest, version, page_id):
-        if failure := self._wrong_page(page_id):
+        if failure := self._wrong_page(page_id, request):
             return failure
         message = request.param("message", "")
         attached = []
@@ -85,7 +96,7 @@ class FakeFacebook(GraphFake):
 
     @route("POST", V + r"/(?P<page_id>\d+)/photos", "photos")
     def photos_edge(self, request: FakeRequest, version, page_id):
-        if failure := self._wrong_page(page_id):
+        if failure := self._wrong_page(page_id, request):
             return failure
         upload = request.files.get("source")
         url = request.param("url")
@@ -113,7 +124,7 @@ class FakeFacebook(GraphFake):
 
     @route("POST", V + r"/(?P<page_id>\d+)/videos", "videos")
     def videos(self, request: FakeRequest, version, page_id):
-        if failure := self._wrong_page(page_id):
+        if failure := self._wrong_page(page_id, request):
             return failure
         if not request.host.startswith("graph-video.") and "127.0.0.1" not in request.host:
             return Response(400, graph_error_body(100, "Video uploads go to graph-video"))

@@ -24,10 +24,20 @@ class FakeInstagram(GraphFake):
     max_children = 10
     refresh_grant = "ig_refresh_token"
 
-    def __init__(self, *, user_id="17841400455970028", username="jdih.kpukalteng", **kwargs):
+    def __init__(
+        self,
+        *,
+        user_id="17841400455970028",
+        username="jdih.kpukalteng",
+        page_id="102345678901234",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.user_id = user_id
         self.username = username
+        # The Facebook Page the professional account is linked to (Facebook Login variant).
+        self.page_id = page_id
+        self.manages(page_id, "JDIH KPU Kalteng", instagram_business_account={"id": user_id})
         self.containers: dict[str, dict] = {}
         self.media: dict[str, dict] = {}
         self.image_polls = 1  # status reads that still answer IN_PROGRESS for an image
@@ -222,6 +232,11 @@ class FakeInstagram(GraphFake):
             )
         if object_id == self.user_id:
             return Response(200, {"id": self.user_id, "username": self.username, "name": "JDIH"})
+        if object_id == self.page_id:  # GET /{page-id}?fields=instagram_business_account
+            page = {"id": self.page_id, "name": "JDIH KPU Kalteng"}
+            page["instagram_business_account"] = {"id": self.user_id}
+            fields = (request.param("fields") or "id,name").split(",")
+            return Response(200, {k: v for k, v in page.items() if k in fields or k == "id"})
         return Response(
             400, graph_error_body(100, f"Object with ID '{object_id}' does not exist", subcode=33)
         )
@@ -229,7 +244,8 @@ class FakeInstagram(GraphFake):
     @route("GET", r"/refresh_access_token", "refresh")
     def refresh(self, request, **_):
         token = request.param("access_token")
-        if request.param("grant_type") != self.refresh_grant or token not in self.tokens:
+        known = token in self.tokens or self.user_tokens.get(token) == "long"
+        if request.param("grant_type") != self.refresh_grant or not known:
             return Response(400, graph_error_body(190, "Invalid OAuth access token"))
         new = f"{self.name}-token-{len(self.refreshed) + 1}"
         self.refreshed.append(new)

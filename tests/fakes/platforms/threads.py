@@ -1,12 +1,18 @@
 """Fake Threads API (shared/reference/platform-apis.md §6), built from the reference only: no
 real recorded Threads response exists (shared/fixtures/platform-responses/threads/NONE_FOUND.md).
 The container flow is Instagram's with Threads' names: /threads, /threads_publish,
-/threads_publishing_limit, `status` + `error_message`, TEXT/IMAGE/VIDEO/CAROUSEL, 500 chars."""
+/threads_publishing_limit, `status` + `error_message`, TEXT/IMAGE/VIDEO/CAROUSEL, 500 chars.
+
+Threads' own login (§6 "Auth"): `POST /oauth/access_token` (unversioned) trades the code for a
+short-lived token (1 h) and the `user_id`; `GET /access_token?grant_type=th_exchange_token`
+with the app secret trades that for a long-lived token (`expires_in` 5183944); only long-lived
+tokens are refreshed. Facebook Login's endpoints (/{ver}/oauth/access_token, /me/accounts) do not
+exist here."""
 
 from __future__ import annotations
 
 from ..app import FakeRequest, Response, route
-from .graph import graph_error_body
+from .graph import LONG_LIVED_SECONDS, graph_error_body
 from .instagram import FakeInstagram
 
 V = r"/(?P<version>v\d+\.\d+)"
@@ -19,10 +25,44 @@ class FakeThreads(FakeInstagram):
     max_children = 20
     refresh_grant = "th_refresh_token"
 
+    open_routes = frozenset({"oauth_token", "oauth_exchange"})
+
     def __init__(self, *, user_id="27654321012345678", username="jdih.kpukalteng", **kwargs):
         kwargs.setdefault("tokens", ("threads-token",))
+        kwargs.setdefault("app_id", "threads-app-id")
+        kwargs.setdefault("app_secret", "threads-app-secret")
         super().__init__(user_id=user_id, username=username, **kwargs)
         self.quota_total = 250
+
+    @route("POST", r"/oauth/access_token", "oauth_token")
+    def oauth_token(self, request: FakeRequest):
+        if failure := self.app_failure(request):
+            return failure
+        given = self.redeem(request)
+        if (
+            request.param("grant_type") != "authorization_code"
+            or given is None
+            or given.get("client_id") != self.app_id
+        ):
+            return self.code_failure()
+        token = self.issue_user_token("short")
+        return Response(200, {"access_token": token, "user_id": int(self.user_id)})
+
+    @route("GET", r"/access_token", "oauth_exchange")
+    def exchange(self, request: FakeRequest):
+        if request.param("client_secret") != self.app_secret:
+            return Response(400, graph_error_body(1, "Error validating client secret."))
+        if (
+            request.param("grant_type") != "th_exchange_token"
+            or self.user_tokens.get(request.param("access_token") or "") != "short"
+        ):
+            return Response(
+                400, graph_error_body(190, "Invalid OAuth access token - Cannot parse access token")
+            )
+        token = self.issue_user_token("long")
+        return Response(
+            200, {"access_token": token, "token_type": "bearer", "expires_in": LONG_LIVED_SECONDS}
+        )
 
     def status_body(self, container: dict) -> dict:
         body = {"status": container["state"], "id": container["id"]}
@@ -75,4 +115,4 @@ class FakeThreads(FakeInstagram):
     def _create(self, *a, **k):
         return Response(400, graph_error_body(100, "Unknown path"))
 
-    _publish = _quota = _list = _create
+    _publish = _quota = _list = accounts = _create

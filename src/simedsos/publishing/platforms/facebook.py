@@ -2,9 +2,11 @@
 
 Text → POST /{page}/feed; one photo → POST /{page}/photos; several photos → each uploaded
 unpublished, then one /feed post with `attached_media`; video → POST graph-video /{page}/videos.
-Bytes are sent as multipart `source` (no public URL needed); a media item without bytes falls
-back to `url`/`file_url`. No idempotency key exists: after a lost answer, the Page's recent
-posts are searched for our text before anything is retried.
+Bytes are sent as multipart `source` (no public URL needed); a media item without bytes, or
+every item when PLATFORM_API["FACEBOOK"]["media_by_url"] is on (Facebook then fetches large
+videos itself instead of the server pushing them), goes by `url`/`file_url` from the signed
+public link, which needs a reachable PUBLIC_BASE_URL. No idempotency key exists: after a lost
+answer, the Page's recent posts are searched for our text before anything is retried.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class FacebookAdapter(PlatformAdapter):
         "base_url": "https://graph.facebook.com",
         "video_base_url": "https://graph-video.facebook.com",
         "version": "v25.0",
+        "media_by_url": False,
     }
 
     # --- plumbing ------------------------------------------------------------------------------
@@ -65,8 +68,17 @@ class FacebookAdapter(PlatformAdapter):
             page, post = self.page_id, external_id
         return f"https://www.facebook.com/{page}/posts/{post}"
 
+    @property
+    def media_by_url(self) -> bool:
+        """Whether Facebook is told to fetch the media from our public link (a JSON true, or
+        "1"/"true" in an environment-made setting)."""
+        value = self.config.get("media_by_url")
+        if isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "yes", "ya")
+        return bool(value)
+
     def _media_fields(self, media: OutgoingMedia, *, url_field: str) -> dict[str, Any]:
-        if media.has_bytes:
+        if media.has_bytes and not self.media_by_url:
             return {"files": {"source": (media.name, media.read_bytes(), media.mime)}}
         return {"data": {url_field: self.public_url(media)}}
 
@@ -238,13 +250,24 @@ class FacebookAdapter(PlatformAdapter):
         except PlatformError as error:
             return self.report_failure(error)
         body = self.json(response)
-        notes = (
-            _("Media dikirim langsung sebagai berkas; PUBLIC_BASE_URL tidak wajib untuk %(p)s.")
-            % {"p": self.label},
-        )
+        problems: tuple[str, ...] = ()
+        if self.media_by_url:
+            # Facebook downloads every photo and video from PUBLIC_BASE_URL: say so now rather
+            # than at the first post with media.
+            problems = tuple(self.public_base_url_problems())
+            notes = (
+                _("%(p)s mengambil media dari alamat publik %(u)s (media_by_url aktif).")
+                % {"p": self.label, "u": self.config.get("public_base_url") or "-"},
+            )
+        else:
+            notes = (
+                _("Media dikirim langsung sebagai berkas; PUBLIC_BASE_URL tidak wajib untuk %(p)s.")
+                % {"p": self.label},
+            )
         return ConnectionReport(
-            ok=True,
+            ok=not problems,
             account_name=str(body.get("name") or ""),
             account_handle=str(body.get("username") or ""),
+            problems=problems,
             notes=notes,
         )

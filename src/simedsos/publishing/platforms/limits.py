@@ -59,6 +59,21 @@ class Platform(models.TextChoices):
     MANUAL = "MANUAL", _("Unggah manual")
 
 
+# The platforms a social account can be on: every Platform but MANUAL. MANUAL is a way of
+# publishing (the manual adapter, for an account without a usable API), not a place an account
+# lives; an account on a real platform publishes by hand while it is not connected.
+ACCOUNT_PLATFORMS: tuple[Platform, ...] = tuple(p for p in Platform if p is not Platform.MANUAL)
+
+
+def account_platform_choices() -> list[tuple[str, str]]:
+    """`choices` of a social account's platform (model field, forms, filters)."""
+    return [(p.value, p.label) for p in ACCOUNT_PLATFORMS]
+
+
+def is_account_platform(value: str) -> bool:
+    return value in {p.value for p in ACCOUNT_PLATFORMS}
+
+
 class TextCounting(StrEnum):
     """How a platform measures the length of a post's text (see text_counting.py)."""
 
