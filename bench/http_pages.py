@@ -63,7 +63,7 @@ def _pages(probe: dict) -> list[dict]:
         {"name": "tugas_saya", "path": "/konten/tugas/", "user": probe["staf"]},
         {
             "name": "content_list",
-            "path": "/konten/?status=PUBLISHED&jenis=INFOGRAFIS",
+            "path": "/konten/?status=PUBLISHED&content_type=INFOGRAFIS",
             "user": probe["kabag"],
         },
         {"name": "item_page", "path": f"/konten/{item}/", "user": probe["kabag"]},

@@ -55,7 +55,7 @@ def _measure(client, item_id: int) -> dict[str, int]:
     }
     for name, user, path in (
         ("Tugas Saya", staf, "/konten/tugas/"),
-        ("content list, filtered", kabag, "/konten/?status=PUBLISHED&jenis=INFOGRAFIS"),
+        ("content list, filtered", kabag, "/konten/?status=PUBLISHED&content_type=INFOGRAFIS"),
         ("item page", kabag, f"/konten/{item_id}/"),
         ("archive search", kabag, "/arsip/?q=pemilu"),
         ("semester report", kabag, "/laporan/"),
