@@ -25,28 +25,33 @@ def notify(
     unique constraint backs it, so two sweeps running at once do not double up either).
     Notices are system messages, not changes a person made, so they are not audited.
     """
-    users = {u.pk: u for u in recipients if u is not None and u.is_active}
+    users = {u.pk for u in recipients if u is not None and u.is_active}
     if not users:
         return 0
-    with transaction.atomic():
-        already = set(
-            Notification.objects.filter(recipient_id__in=users, dedup_key=dedup_key).values_list(
-                "recipient_id", flat=True
-            )
+    rows = [
+        Notification(
+            recipient_id=pk,
+            kind=kind,
+            message=message[:500],
+            link=link[:300],
+            dedup_key=dedup_key[:120],
         )
-        fresh = [
-            Notification(
-                recipient_id=pk,
-                kind=kind,
-                message=message[:500],
-                link=link[:300],
-                dedup_key=dedup_key[:120],
-            )
-            for pk in users
-            if pk not in already
-        ]
-        Notification.objects.bulk_create(fresh, ignore_conflicts=True)
-    return len(fresh)
+        for pk in sorted(users)
+    ]
+    # One INSERT that skips whoever already has this key (INSERT OR IGNORE / ON CONFLICT DO
+    # NOTHING on the unique constraint); the statement's row count says how many were new.
+    inserted = 0
+
+    def count_inserted(execute, sql, params, many, context):
+        nonlocal inserted
+        result = execute(sql, params, many, context)
+        if sql.lstrip().upper().startswith("INSERT"):
+            inserted += max(context["cursor"].rowcount, 0)
+        return result
+
+    with transaction.get_connection().execute_wrapper(count_inserted):
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return inserted
 
 
 def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
