@@ -238,7 +238,7 @@ def item_dispose(
     attachment_count, external_number, issued_on.
     """
     version = _published_version(work_unit)
-    steps = engine.version_steps(version.pk)
+    steps = engine.version_steps(version)
     first = steps[0]
     if first.action != Act.DISPOSE:
         raise ValidationError(
@@ -327,10 +327,11 @@ def item_dispose(
             assignee=assignee,
             created_by=actor,
         )
-        item.target_accounts.set(accounts)
+        # A new item has no targets yet: added without reading the existing ones first.
+        item.target_accounts.add(*accounts)
         if products:
-            item.legal_products.set(
-                [
+            item.legal_products.add(
+                *[
                     LegalProduct.objects.get_or_create(
                         work_unit=work_unit,
                         title=p["title"],
@@ -351,7 +352,9 @@ def item_dispose(
             )
         Draft.objects.create(item=item)
 
-        fields = memo_fields_default(item, MemoKind.DISPOSITION, capacity)
+        fields = memo_fields_default(
+            item, MemoKind.DISPOSITION, capacity, accounts=accounts, attachment_count=len(files)
+        )
         fields.update({k: v for k, v in (memo_fields or {}).items() if k in MEMO_FIELD_NAMES})
         memo = memo_issue(
             actor=actor,
@@ -366,7 +369,8 @@ def item_dispose(
             item=item, memo=memo, given_by=actor, capacity=recorded_label(capacity)
         )
 
-        run = engine.open_run(item, first, arrived_at=started)
+        # Step 1 starts and finishes here: `advance` writes its run once, already finished.
+        run = engine.new_run(item, first, arrived_at=started)
         run.started_at = started
         ctx = engine.StepContext(
             item=item, step=first, run=run, steps=steps, actor=actor, capacity=capacity

@@ -18,6 +18,7 @@ version whose steps use these actions works, in any order and with any roles.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from simedsos.accounts.authz import Action, AuthorizationError, Capacity, find_c
 from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
 from simedsos.accounts.roles import Role
 from simedsos.core.audit import audit_record, recorded_label
-from simedsos.sop.models import SopStep
+from simedsos.sop.models import SopStep, SopVersion
 
 Act = SopStep.SystemAction
 
@@ -87,12 +88,33 @@ class StepContext:
 
     def version_steps(self) -> list[SopStep]:
         if self.steps is None:
-            self.steps = version_steps(self.item.sop_version_id)
+            self.steps = version_steps(self.item.sop_version)
         return self.steps
 
 
-def version_steps(version_id: int) -> list[SopStep]:
-    return list(SopStep.objects.filter(version_id=version_id).order_by("number"))
+# The steps of versions nobody can change any more (published or retired: database triggers
+# refuse every change to their steps), as loaded rows, remembered for the life of the process.
+# The key holds the version's creation moment too, so an id that comes back after a restore or
+# a rolled-back test never finds another version's steps.
+_FROZEN_STEPS: dict[tuple[int, datetime.datetime], tuple[tuple[Any, ...], ...]] = {}
+_FROZEN_STEPS_MAX = 1024
+_STEP_ATTNAMES = [f.attname for f in SopStep._meta.concrete_fields]
+
+
+def version_steps(version: SopVersion) -> list[SopStep]:
+    """Every step of the version, by number: fresh instances, from memory once it is frozen."""
+    steps = SopStep.objects.filter(version_id=version.pk).order_by("number")
+    if version.status == SopVersion.Status.DRAFT:
+        return list(steps)
+    key = (version.pk, version.created_at)
+    rows = _FROZEN_STEPS.get(key)
+    if rows is None:
+        rows = tuple(steps.values_list(*_STEP_ATTNAMES))
+        if len(_FROZEN_STEPS) >= _FROZEN_STEPS_MAX:
+            _FROZEN_STEPS.clear()
+        _FROZEN_STEPS[key] = rows
+    # Copies, so nothing a caller changes on a step (or in its JSON) reaches the next caller.
+    return [SopStep.from_db(steps.db, _STEP_ATTNAMES, copy.deepcopy(row)) for row in rows]
 
 
 def lock_item(item_id: int):
@@ -250,17 +272,32 @@ def clamp(
     return min(max(value, low), high)
 
 
-def open_run(item, step: SopStep, *, arrived_at: datetime.datetime):
-    """Open a run of `step`: a staff step waits for the item's assignee, others for the role."""
+def new_run(item, step: SopStep, *, arrived_at: datetime.datetime):
+    """A run of `step`, not saved yet: a staff step waits for the item's assignee, others for
+    the role. `advance` saves it (a run that starts and finishes within one call, like the
+    disposition, is then written once, already finished)."""
     from simedsos.content.models import StepRun
 
-    return StepRun.objects.create(
+    return StepRun(
         item=item,
         step=step,
         actor_role=step.actor_role,
-        assignee_id=item.assignee_id if step.actor_role == Role.STAF else None,
+        # The object, not only the id: the arrival notice after commit needs the person.
+        assignee=item.assignee if step.actor_role == Role.STAF else None,
         arrived_at=arrived_at,
     )
+
+
+def _insert_runs(runs: list[Any]) -> None:
+    """Write new runs in one statement where the database returns their ids for it."""
+    from simedsos.content.models import StepRun
+
+    connection = transaction.get_connection()
+    if len(runs) > 1 and connection.features.can_return_rows_from_bulk_insert:
+        StepRun.objects.bulk_create(runs)
+    else:
+        for run in runs:
+            run.save(force_insert=True)
 
 
 def _next_step(ctx: StepContext, to_number: int | None) -> SopStep | None:
@@ -311,23 +348,29 @@ def advance(
     run.acting_kind = ctx.capacity.acting_kind
     run.outcome = outcome
     run.comment = comment
-    run.save(
-        update_fields=[
-            "started_at",
-            "finished_at",
-            "actor",
-            "capacity",
-            "acting_kind",
-            "outcome",
-            "comment",
-        ]
-    )
+    # A run opened by this same call is not saved yet: it is written finished, with the next.
+    inserts = [run] if run.pk is None else []
+    if not inserts:
+        run.save(
+            update_fields=[
+                "started_at",
+                "finished_at",
+                "actor",
+                "capacity",
+                "acting_kind",
+                "outcome",
+                "comment",
+            ]
+        )
 
     next_step = _next_step(ctx, to_number)
     item = ctx.item
-    new_run = None
+    opened = None
     if next_step is not None:
-        new_run = open_run(item, next_step, arrived_at=run.finished_at)
+        opened = new_run(item, next_step, arrived_at=run.finished_at)
+        inserts.append(opened)
+    _insert_runs(inserts)
+    if opened is not None:
         item.current_step = next_step
         item.status = STATUS_AT[next_step.action]
     else:
@@ -355,14 +398,12 @@ def advance(
         before=before,
         after=after,
     )
-    if new_run is not None:
-        run_id = new_run.pk
-        transaction.on_commit(lambda: notify_arrival(run_id))
-    # Later steps of this same call (e.g. submission right after drafting) continue here.
-    if new_run is not None:
+    if opened is not None:
+        transaction.on_commit(lambda: notify_arrival(opened))
+        # Later steps of this same call (e.g. submission right after drafting) continue here.
         ctx.step = next_step
-        ctx.run = new_run
-    return new_run
+        ctx.run = opened
+    return opened
 
 
 def role_holders(unit_id: int, role: str, on: datetime.date | None = None) -> list[User]:
@@ -388,17 +429,16 @@ def queue_people(run) -> list[User]:
     return role_holders(run.item.work_unit_id, run.actor_role)
 
 
-def notify_arrival(run_id: int) -> int:
-    """Tell whoever the new run waits for that an item arrived in their inbox."""
-    from simedsos.content.models import StepRun
+def notify_arrival(run) -> int:
+    """Tell whoever the new run waits for that an item arrived in their inbox.
+
+    Called once the transition has committed, with the run it opened (item, step and assignee
+    loaded), so the notice needs no further reads. A run already finished by the same call
+    (submission right after drafting) waits for nobody.
+    """
     from simedsos.notifications.services import notify
 
-    run = (
-        StepRun.objects.select_related("item", "step", "assignee")
-        .filter(pk=run_id, finished_at__isnull=True)
-        .first()
-    )
-    if run is None:  # already done by the time the notice would go out
+    if run.finished_at is not None:
         return 0
     return notify(
         recipients=queue_people(run),
