@@ -467,11 +467,13 @@ def draft_save(
 # --- step 3: submission ----------------------------------------------------------------------
 
 
-def _blocking_preflight_issues(item: ContentItem) -> list[str]:
+def _blocking_preflight_issues(
+    item: ContentItem, draft: Draft, media: Sequence[DraftMedia]
+) -> list[str]:
     """Problems that must stop a submission (per-platform preflight, media checks)."""
-    from simedsos.content.preflight_service import blocking_messages
+    from simedsos.content.preflight_service import blocking_messages, snapshot_of
 
-    return blocking_messages(item)
+    return blocking_messages(item, snapshot=snapshot_of(draft, media))
 
 
 def draft_submit(
@@ -486,11 +488,15 @@ def draft_submit(
         ctx = engine.enter(item.pk, actor=actor, actions={Act.DRAFT, Act.SUBMIT})
         locked = ctx.item
         draft = Draft.objects.get(item=locked)
+        # Read once: checked by the preflight and frozen into the revision.
+        draft_media = list(
+            DraftMedia.objects.filter(item=locked, removed=False).order_by("position", "id")
+        )
         problems = []
         if not draft.caption.strip():
             problems.append(_("Keterangan utama masih kosong."))
         problems += _link_problems(draft.links)
-        problems += _blocking_preflight_issues(locked)
+        problems += _blocking_preflight_issues(locked, draft, draft_media)
         if problems:
             raise ValidationError(problems)
 
@@ -505,9 +511,7 @@ def draft_submit(
                 "original_name": m.original_name,
                 "sha256": m.sha256,
             }
-            for m in DraftMedia.objects.filter(item=locked, removed=False).order_by(
-                "position", "id"
-            )
+            for m in draft_media
         ]
         last = locked.revisions.order_by("-number").values_list("number", flat=True).first()
         revision = DraftRevision.objects.create(
