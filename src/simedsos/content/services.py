@@ -731,8 +731,9 @@ def upload_order_issue(
             capacity=recorded_label(ctx.capacity),
             publish_at=publish_at,
         )
-        Publication.objects.bulk_create(
-            [
+        # Connected accounts become API jobs run by the background worker.
+        publications_schedule(
+            publications=[
                 Publication(
                     item=locked,
                     account=account,
@@ -743,8 +744,6 @@ def upload_order_issue(
                 for account in locked.target_accounts.all()
             ]
         )
-        # Connected accounts become API jobs run by the background worker.
-        publications_schedule(item=locked, actor=actor)
         engine.advance(
             ctx,
             outcome=StepRun.Outcome.DONE,
