@@ -771,6 +771,7 @@ def _pending_publication(ctx: engine.StepContext, publication: Publication) -> P
     )
     if pub is None:
         raise ValidationError(_("Publikasi ini bukan milik konten tersebut."))
+    pub.item = ctx.item  # the locked item (the audit event names it): not read again
     if pub.status != Publication.Status.PENDING:
         who = pub.recorded_by.get_full_name() if pub.recorded_by else _("sistem")
         when = engine.format_moment(pub.recorded_at) if pub.recorded_at else "-"
