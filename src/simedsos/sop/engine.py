@@ -117,17 +117,18 @@ def version_steps(version: SopVersion) -> list[SopStep]:
     return [SopStep.from_db(steps.db, _STEP_ATTNAMES, copy.deepcopy(row)) for row in rows]
 
 
-def lock_item(item_id: int):
-    """The item row, locked until the transaction ends (the caller must be in one)."""
+def _items():
     from simedsos.content.models import ContentItem
 
+    related = ("work_unit", "current_step", "assignee", "sop_version")
+    return ContentItem.objects.select_related(*related)
+
+
+def lock_item(item_id: int):
+    """The item row, locked until the transaction ends (the caller must be in one)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_item must be called inside transaction.atomic()")
-    return (
-        ContentItem.objects.select_for_update(of=("self",))
-        .select_related("work_unit", "current_step", "assignee", "sop_version")
-        .get(pk=item_id)
-    )
+    return _items().select_for_update(of=("self",)).get(pk=item_id)
 
 
 def step_capacity(actor: User, unit: WorkUnit, step: SopStep) -> Capacity:
@@ -210,10 +211,19 @@ def enter(item_id: int, *, actor: User, actions: Iterable[str]) -> StepContext:
     AuthorizationError when the actor does not hold the step's role in the item's unit or the
     step is assigned to someone else.
     """
+    return _checked(lock_item(item_id), actor=actor, actions=actions)
+
+
+def check(item_id: int, *, actor: User, actions: Iterable[str]) -> None:
+    """The checks of `enter`, without a transaction or a lock: a cheap early refusal before
+    slow work (parsing an upload); `enter` repeats them under the lock before any write."""
+    _checked(_items().get(pk=item_id), actor=actor, actions=actions)
+
+
+def _checked(item, *, actor: User, actions: Iterable[str]) -> StepContext:
     from simedsos.content.models import StepRun
 
     wanted = set(actions)
-    item = lock_item(item_id)
     step = item.current_step
     if step is None or step.action not in wanted:
         raise ValidationError(_wrong_step_message(item, wanted))
