@@ -525,24 +525,27 @@ def draft_submit(
             submitted_by=actor,
             submitted_at=now,
         )
-        if ctx.step.action == Act.DRAFT:
-            engine.advance(
-                ctx,
-                outcome=StepRun.Outcome.DONE,
-                audit_action="content.draft_finish",
-                finished_at=opened,
-                audit_after={"revision": revision.number},
-            )
-        if ctx.step.action == Act.SUBMIT:
-            engine.reenter(ctx)
-            engine.advance(
-                ctx,
-                outcome=StepRun.Outcome.DONE,
-                audit_action="content.submit",
-                started_at=opened,
-                finished_at=now,
-                audit_after={"revision": revision.number, "draft_version": draft.version},
-            )
+        # Drafting and submission finish together: the submission's run and the item are
+        # written once.
+        with engine.several_steps(ctx):
+            if ctx.step.action == Act.DRAFT:
+                engine.advance(
+                    ctx,
+                    outcome=StepRun.Outcome.DONE,
+                    audit_action="content.draft_finish",
+                    finished_at=opened,
+                    audit_after={"revision": revision.number},
+                )
+            if ctx.step.action == Act.SUBMIT:
+                engine.reenter(ctx)
+                engine.advance(
+                    ctx,
+                    outcome=StepRun.Outcome.DONE,
+                    audit_action="content.submit",
+                    started_at=opened,
+                    finished_at=now,
+                    audit_after={"revision": revision.number, "draft_version": draft.version},
+                )
     return revision
 
 

@@ -18,15 +18,16 @@ version whose steps use these actions works, in any order and with any roles.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,6 +86,11 @@ class StepContext:
     capacity: Capacity
     # Every step of the item's pinned SOP version, by number; loaded when first needed.
     steps: list[SopStep] | None = None
+    # Writes `advance` has not made yet: runs opened by this call (saved with the next one)
+    # and item fields (saved once when the call moves through several steps).
+    unsaved_runs: list[Any] = field(default_factory=list)
+    unsaved_item_fields: set[str] = field(default_factory=set)
+    holding: bool = False
 
     def version_steps(self) -> list[SopStep]:
         if self.steps is None:
@@ -303,11 +309,36 @@ def _insert_runs(runs: list[Any]) -> None:
     from simedsos.content.models import StepRun
 
     connection = transaction.get_connection()
+    if not runs:
+        return
     if len(runs) > 1 and connection.features.can_return_rows_from_bulk_insert:
         StepRun.objects.bulk_create(runs)
     else:
         for run in runs:
             run.save(force_insert=True)
+
+
+def _save_moves(ctx: StepContext) -> None:
+    """Write what `advance` has not written yet: new runs (one INSERT) and the item."""
+    _insert_runs(ctx.unsaved_runs)
+    ctx.unsaved_runs = []
+    if ctx.unsaved_item_fields:
+        ctx.item.save(update_fields=sorted(ctx.unsaved_item_fields))
+        ctx.unsaved_item_fields = set()
+
+
+@contextlib.contextmanager
+def several_steps(ctx: StepContext) -> Iterator[StepContext]:
+    """Move through several steps in one call (submission right after drafting): each
+    `advance` inside writes its audit event as usual, but the runs opened on the way and the
+    item are written once, at the end, instead of after every step. On an error nothing more
+    is written (the caller's transaction rolls back)."""
+    ctx.holding = True
+    try:
+        yield ctx
+    finally:
+        ctx.holding = False
+    _save_moves(ctx)
 
 
 def _next_step(ctx: StepContext, to_number: int | None) -> SopStep | None:
@@ -358,9 +389,12 @@ def advance(
     run.acting_kind = ctx.capacity.acting_kind
     run.outcome = outcome
     run.comment = comment
-    # A run opened by this same call is not saved yet: it is written finished, with the next.
-    inserts = [run] if run.pk is None else []
-    if not inserts:
+    if run.pk is None:
+        # Opened by this same call (the disposition's first step, or the submission right
+        # after drafting): written once, already finished, together with the next run.
+        if not any(held is run for held in ctx.unsaved_runs):
+            ctx.unsaved_runs.append(run)
+    else:
         run.save(
             update_fields=[
                 "started_at",
@@ -378,16 +412,16 @@ def advance(
     opened = None
     if next_step is not None:
         opened = new_run(item, next_step, arrived_at=run.finished_at)
-        inserts.append(opened)
-    _insert_runs(inserts)
-    if opened is not None:
+        ctx.unsaved_runs.append(opened)
         item.current_step = next_step
         item.status = STATUS_AT[next_step.action]
     else:
         item.current_step = None
         item.status = final_status or item.status
         item.finished_at = run.finished_at
-    item.save(update_fields=["current_step", "status", "finished_at", *item_fields])
+    ctx.unsaved_item_fields.update(["current_step", "status", "finished_at", *item_fields])
+    if not ctx.holding:
+        _save_moves(ctx)
 
     after = {
         "step": next_step.number if next_step else None,
@@ -416,8 +450,9 @@ def advance(
     return opened
 
 
-def role_holders(unit_id: int, role: str, on: datetime.date | None = None) -> list[User]:
-    """Who holds `role` in the unit on the day: members and acting officials (Plt/Plh)."""
+def role_holders_query(unit_id: int, role: str, on: datetime.date | None = None) -> QuerySet:
+    """Who holds `role` in the unit on the day, as a query of active users: members and
+    acting officials (Plt/Plh)."""
     day = on or timezone.localdate()
     member_ids = Membership.objects.filter(work_unit_id=unit_id, role=role, is_active=True).values(
         "user_id"
@@ -425,18 +460,27 @@ def role_holders(unit_id: int, role: str, on: datetime.date | None = None) -> li
     acting_ids = ActingAssignment.objects.filter(
         work_unit_id=unit_id, role=role, starts_on__lte=day, ends_on__gte=day
     ).values("user_id")
-    return list(
+    return (
         User.objects.filter(is_active=True)
         .filter(Q(pk__in=member_ids) | Q(pk__in=acting_ids))
         .order_by("pk")
     )
 
 
-def queue_people(run) -> list[User]:
-    """The person a run waits for, or everyone holding its role in the item's unit."""
+def role_holders(unit_id: int, role: str, on: datetime.date | None = None) -> list[User]:
+    """Who holds `role` in the unit on the day: members and acting officials (Plt/Plh)."""
+    return list(role_holders_query(unit_id, role, on))
+
+
+def _queue(run) -> list[User] | QuerySet:
     if run.assignee_id is not None:
         return [run.assignee]
-    return role_holders(run.item.work_unit_id, run.actor_role)
+    return role_holders_query(run.item.work_unit_id, run.actor_role)
+
+
+def queue_people(run) -> list[User]:
+    """The person a run waits for, or everyone holding its role in the item's unit."""
+    return list(_queue(run))
 
 
 def notify_arrival(run) -> int:
@@ -451,7 +495,8 @@ def notify_arrival(run) -> int:
     if run.finished_at is not None:
         return 0
     return notify(
-        recipients=queue_people(run),
+        # The role's holders as a query: the notices are inserted straight from it.
+        recipients=_queue(run),
         kind="step.arrived",
         message=(
             f"Tugas baru: langkah {run.step.number} ({run.step.activity}) untuk konten "
