@@ -766,12 +766,15 @@ def publication_start(*, actor: User, item: ContentItem) -> StepRun:
     return _step_start(actor=actor, item=item, actions={Act.PUBLISH})
 
 
-def _pending_publication(ctx: engine.StepContext, publication: Publication) -> Publication:
-    pub = (
-        Publication.objects.select_related("account", "recorded_by")
-        .filter(pk=publication.pk, item=ctx.item)
-        .first()
+def _pending_publication(
+    ctx: engine.StepContext, publication: Publication
+) -> tuple[Publication, list[Publication]]:
+    """The publication to record, with all of the item's publications (itself included), read
+    together under the item lock: whether step 6 finishes is decided from them."""
+    publications = list(
+        Publication.objects.select_related("account", "recorded_by").filter(item=ctx.item)
     )
+    pub = next((p for p in publications if p.pk == publication.pk), None)
     if pub is None:
         raise ValidationError(_("Publikasi ini bukan milik konten tersebut."))
     pub.item = ctx.item  # the locked item (the audit event names it): not read again
@@ -790,11 +793,20 @@ def _pending_publication(ctx: engine.StepContext, publication: Publication) -> P
                 "when": when,
             }
         )
-    return pub
+    return pub, publications
 
 
-def _finish_if_complete(ctx: engine.StepContext, audit_extra: dict | None = None) -> None:
-    statuses = list(Publication.objects.filter(item=ctx.item).values_list("status", flat=True))
+def _finish_if_complete(
+    ctx: engine.StepContext,
+    audit_extra: dict | None = None,
+    publications: list[Publication] | None = None,
+) -> None:
+    """Finish step 6 once no publication is open; `publications` are the item's, when the
+    caller has them (read under the item lock, with its own change applied)."""
+    if publications is None:
+        statuses = list(Publication.objects.filter(item=ctx.item).values_list("status", flat=True))
+    else:
+        statuses = [p.status for p in publications]
     # Background jobs (scheduled, retrying, waiting for a person) are still open too.
     if not statuses or any(s in Publication.OPEN_STATUSES for s in statuses):
         return
@@ -893,7 +905,7 @@ def publication_record(
     went_live_at = _aware(went_live_at)
     with transaction.atomic():
         ctx = engine.enter(publication.item_id, actor=actor, actions={Act.PUBLISH})
-        pub = _pending_publication(ctx, publication)
+        pub, publications = _pending_publication(ctx, publication)
         errors: dict[str, str] = {}
         try:
             clean_url = validate_post_url(pub.account.platform, url)
@@ -924,7 +936,7 @@ def publication_record(
         pub.recorded_at = now
         pub.save()
         _audit_publication(ctx, pub)
-        _finish_if_complete(ctx)
+        _finish_if_complete(ctx, publications=publications)
     return pub
 
 
@@ -935,7 +947,7 @@ def publication_mark_not_published(
     reason = (reason or "").strip()
     with transaction.atomic():
         ctx = engine.enter(publication.item_id, actor=actor, actions={Act.PUBLISH})
-        pub = _pending_publication(ctx, publication)
+        pub, publications = _pending_publication(ctx, publication)
         if not reason:
             raise ValidationError({"reason": _("Alasan tidak diunggah wajib diisi.")})
         engine.mark_started(ctx)
@@ -945,5 +957,5 @@ def publication_mark_not_published(
         pub.recorded_at = timezone.now()
         pub.save()
         _audit_publication(ctx, pub)
-        _finish_if_complete(ctx)
+        _finish_if_complete(ctx, publications=publications)
     return pub
