@@ -123,11 +123,14 @@ def version_steps(version: SopVersion) -> list[SopStep]:
     return [SopStep.from_db(steps.db, _STEP_ATTNAMES, copy.deepcopy(row)) for row in rows]
 
 
+# What a transition reads with the item.
+ITEM_RELATED = ("work_unit", "current_step", "assignee", "sop_version")
+
+
 def _items():
     from simedsos.content.models import ContentItem
 
-    related = ("work_unit", "current_step", "assignee", "sop_version")
-    return ContentItem.objects.select_related(*related)
+    return ContentItem.objects.select_related(*ITEM_RELATED)
 
 
 def lock_item(item_id: int):
@@ -223,10 +226,21 @@ def enter(item_id: int, *, actor: User, actions: Iterable[str]) -> StepContext:
 def check(item_id: int, *, actor: User, actions: Iterable[str]) -> None:
     """The checks of `enter`, without a transaction or a lock: a cheap early refusal before
     slow work (parsing an upload); `enter` repeats them under the lock before any write."""
-    _checked(_items().get(pk=item_id), actor=actor, actions=actions)
+    from simedsos.content.models import StepRun
+
+    # Nothing is locked here, so the open run and its item can be read together.
+    run = (
+        StepRun.objects.select_related("assignee", *(f"item__{name}" for name in ITEM_RELATED))
+        .filter(item_id=item_id, finished_at__isnull=True)
+        .first()
+    )
+    item = run.item if run is not None else _items().get(pk=item_id)
+    _checked(item, actor=actor, actions=actions, run=run)
 
 
-def _checked(item, *, actor: User, actions: Iterable[str]) -> StepContext:
+def _checked(item, *, actor: User, actions: Iterable[str], run: Any = None) -> StepContext:
+    """`enter`'s checks on the item; the open run is read after them unless given (it must
+    be read after the lock: a join in the locking query could see it as it was before)."""
     from simedsos.content.models import StepRun
 
     wanted = set(actions)
@@ -234,7 +248,8 @@ def _checked(item, *, actor: User, actions: Iterable[str]) -> StepContext:
     if step is None or step.action not in wanted:
         raise ValidationError(_wrong_step_message(item, wanted))
     capacity = step_capacity(actor, item.work_unit, step)
-    run = StepRun.objects.select_related("assignee").get(item=item, finished_at__isnull=True)
+    if run is None:
+        run = StepRun.objects.select_related("assignee").get(item=item, finished_at__isnull=True)
     if run.assignee_id is not None and run.assignee_id != actor.pk:
         raise AuthorizationError(
             _(
