@@ -35,7 +35,7 @@ CEILINGS = {
     "draft_save": 11,
     "media_add": 13,
     "media_update": 10,
-    "draft_submit": 18,
+    "draft_submit": 17,
     "review_approve": 14,
     "upload_order_issue": 21,
     "publication_start": 9,

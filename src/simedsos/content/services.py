@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -487,7 +487,14 @@ def draft_submit(
     with transaction.atomic():
         ctx = engine.enter(item.pk, actor=actor, actions={Act.DRAFT, Act.SUBMIT})
         locked = ctx.item
-        draft = Draft.objects.get(item=locked)
+        # With the number of the last revision (read after the lock, like the draft itself).
+        draft = Draft.objects.annotate(
+            last_revision=Subquery(
+                DraftRevision.objects.filter(item=OuterRef("item"))
+                .order_by("-number")
+                .values("number")[:1]
+            )
+        ).get(item=locked)
         # Read once: checked by the preflight and frozen into the revision.
         draft_media = list(
             DraftMedia.objects.filter(item=locked, removed=False).order_by("position", "id")
@@ -513,10 +520,9 @@ def draft_submit(
             }
             for m in draft_media
         ]
-        last = locked.revisions.order_by("-number").values_list("number", flat=True).first()
         revision = DraftRevision.objects.create(
             item=locked,
-            number=(last or 0) + 1,
+            number=(draft.last_revision or 0) + 1,
             caption=draft.caption,
             variants=draft.variants,
             hashtags=draft.hashtags,
