@@ -323,10 +323,9 @@ def _insert_runs(runs: list[Any]) -> None:
     """Write new runs in one statement where the database returns their ids for it."""
     from simedsos.content.models import StepRun
 
-    connection = transaction.get_connection()
     if not runs:
         return
-    if len(runs) > 1 and connection.features.can_return_rows_from_bulk_insert:
+    if len(runs) > 1 and transaction.get_connection().features.can_return_rows_from_bulk_insert:
         StepRun.objects.bulk_create(runs)
     else:
         for run in runs:
