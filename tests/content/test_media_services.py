@@ -71,6 +71,22 @@ def test_only_the_assignee_may_add(world, item, who):
     assert not DraftMedia.objects.exists()
 
 
+def test_refused_before_the_upload_is_parsed_or_stored(world, item, monkeypatch):
+    submitted = to_review(world)
+
+    def parse(upload):
+        raise AssertionError("parsed for someone who may not add it")
+
+    monkeypatch.setattr("simedsos.content.media_services.inspect_upload", parse)
+    with pytest.raises(PermissionDenied, match="ditugaskan kepada"):
+        media_add(actor=world.staf2, item=item, upload=image_upload())
+    with pytest.raises(PermissionDenied, match="tidak berwenang"):
+        media_add(actor=world.kabag, item=item, upload=image_upload())
+    with pytest.raises(ValidationError, match="sudah tidak berada pada langkah penyusunan"):
+        media_add(actor=world.staf, item=submitted, upload=image_upload())
+    assert not default_storage.exists(f"media/{item.pk}")
+
+
 def test_not_after_submission(world):
     item = to_review(world)
     with pytest.raises(ValidationError, match="sudah tidak berada pada langkah penyusunan"):

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from simedsos.accounts.authz import Capacity
 from simedsos.core.audit import (
@@ -117,6 +118,51 @@ def test_record_chains_events_and_stores_who_what_where():
     assert first.object_type == "accounts.WorkUnit" and first.object_id == str(unit.pk)
     assert second.actor_name == "sistem" and second.work_unit is None
     assert audit_verify_chain() == []
+
+
+def test_later_events_of_one_transaction_chain_on_without_reading_the_head_again():
+    unit = make_unit()
+    with transaction.atomic():
+        first = audit_record(actor=None, action="uji.1", obj=unit)
+        with CaptureQueriesContext(connection) as captured:
+            second = audit_record(actor=None, action="uji.2", obj=unit)
+            with transaction.atomic():
+                third = audit_record(actor=None, action="uji.3", obj=unit)
+    inserts = [q["sql"] for q in captured.captured_queries if "core_auditevent" in q["sql"]]
+    assert len(inserts) == 2 and all(sql.startswith("INSERT") for sql in inserts)
+    assert [e.sequence for e in (first, second, third)] == [1, 2, 3]
+    assert (second.prev_hash, third.prev_hash) == (first.hash, second.hash)
+    assert audit_verify_chain() == []
+
+
+def test_event_rolled_back_with_its_savepoint_is_not_chained_onto():
+    unit = make_unit()
+    with transaction.atomic():
+        first = audit_record(actor=None, action="uji.1", obj=unit)
+        with pytest.raises(ValueError), transaction.atomic():
+            audit_record(actor=None, action="uji.batal", obj=unit)
+            raise ValueError("batal")
+        kept = audit_record(actor=None, action="uji.2", obj=unit)
+    assert (kept.sequence, kept.prev_hash) == (2, first.hash)
+    assert list(AuditEvent.objects.values_list("action", flat=True).order_by("sequence")) == [
+        "uji.1",
+        "uji.2",
+    ]
+    assert audit_verify_chain() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_event_of_a_rolled_back_transaction_is_not_chained_onto():
+    unit = make_unit()
+    with transaction.atomic():
+        first = audit_record(actor=None, action="uji.1", obj=unit)
+    with pytest.raises(ValueError), transaction.atomic():
+        audit_record(actor=None, action="uji.batal", obj=unit)
+        raise ValueError("batal")
+    with transaction.atomic():
+        kept = audit_record(actor=None, action="uji.2", obj=unit)
+    assert (kept.sequence, kept.prev_hash) == (2, first.hash)
+    assert audit_check_chain().events == 2 and audit_verify_chain() == []
 
 
 def test_malformed_client_address_is_dropped_not_fatal():
@@ -276,7 +322,8 @@ def test_reordered_events_are_reported():
 # SQLite serialises writers with BEGIN IMMEDIATE; this tests PostgreSQL's locking.
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_on_an_empty_log_form_one_chain():
+@pytest.mark.parametrize("per_transaction", [1, 2])
+def test_concurrent_writers_on_an_empty_log_form_one_chain(per_transaction):
     unit = make_unit()
     threads_count, per_thread = 8, 15
     start = threading.Barrier(threads_count)
@@ -287,7 +334,11 @@ def test_concurrent_writers_on_an_empty_log_form_one_chain():
             start.wait()
             for i in range(per_thread):
                 with transaction.atomic():
-                    audit_record(actor=None, action=f"uji.{n}", obj=unit, after={"i": i})
+                    # Several events of one transaction take the chain lock once.
+                    for j in range(per_transaction):
+                        audit_record(
+                            actor=None, action=f"uji.{n}", obj=unit, after={"i": i, "j": j}
+                        )
         except BaseException as exc:  # noqa: BLE001 - reported to the main thread
             errors.append(exc)
         finally:
@@ -299,7 +350,7 @@ def test_concurrent_writers_on_an_empty_log_form_one_chain():
     for thread in threads:
         thread.join()
     assert errors == []
-    total = threads_count * per_thread
+    total = threads_count * per_thread * per_transaction
     assert list(AuditEvent.objects.order_by("sequence").values_list("sequence", flat=True)) == (
         list(range(1, total + 1))
     )

@@ -175,17 +175,22 @@ def _enqueue(item_id: int, *, delay: datetime.timedelta | None = None) -> None:
     task.enqueue(item_id)
 
 
-def package_schedule(item: ContentItem, *, rebuild: bool = False) -> DocumentationPackage:
+def package_schedule(item: ContentItem, *, rebuild: bool = False) -> None:
     """Record that the finished item needs its package and build it in the background once
     the surrounding transaction commits. Call it where the item finishes; `rebuild` when a
     finished item changed afterwards (an account retried alone), so the package follows."""
-    package, _ = DocumentationPackage.objects.get_or_create(item_id=item.pk)
-    if rebuild and package.status == DocumentationPackage.Status.DONE:
-        package.status = DocumentationPackage.Status.PENDING
-        package.save(update_fields=["status"])
+    if rebuild:
+        package, _ = DocumentationPackage.objects.get_or_create(item_id=item.pk)
+        if package.status == DocumentationPackage.Status.DONE:
+            package.status = DocumentationPackage.Status.PENDING
+            package.save(update_fields=["status"])
+    else:
+        # One INSERT that leaves an existing row alone (the item is unique), no savepoint.
+        DocumentationPackage.objects.bulk_create(
+            [DocumentationPackage(item_id=item.pk)], ignore_conflicts=True
+        )
     item_id = item.pk
     transaction.on_commit(lambda: _enqueue(item_id))
-    return package
 
 
 # --- search index ----------------------------------------------------------------------------

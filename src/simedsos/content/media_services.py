@@ -72,8 +72,7 @@ def media_add(*, actor: User, item: ContentItem, upload: IO[bytes]) -> DraftMedi
     stored then.
     """
     # Check the right to act first (cheap), so nobody else gets files parsed on our server.
-    with transaction.atomic():
-        engine.enter(item.pk, actor=actor, actions={Act.DRAFT})
+    engine.check(item.pk, actor=actor, actions={Act.DRAFT})
     # Parsing and hashing a large video happen outside the item lock.
     info = inspect_upload(upload)
     sha = _sha256(upload)

@@ -89,11 +89,13 @@ def draft_preflight(item: ContentItem) -> list[PreflightIssue]:
     return preflight_check(draft_snapshot(item), item_platforms(item))
 
 
-def blocking_messages(item: ContentItem) -> list[str]:
+def blocking_messages(item: ContentItem, *, snapshot: DraftSnapshot | None = None) -> list[str]:
     """What stops the draft from being submitted, one message a problem, each naming its
     platform (or the draft, for missing alt text). An empty master caption is reported by
-    `draft_submit` itself, so the per-platform "empty" issues are left out then."""
-    snapshot = draft_snapshot(item)
+    `draft_submit` itself, so the per-platform "empty" issues are left out then. `snapshot`
+    is the working draft when the caller has already read it."""
+    if snapshot is None:
+        snapshot = draft_snapshot(item)
     issues = preflight_check(snapshot, item_platforms(item))
     master_empty = not snapshot.caption.strip()
     return [

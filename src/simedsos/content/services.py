@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -239,7 +239,7 @@ def item_dispose(
     attachment_count, external_number, issued_on.
     """
     version = _published_version(work_unit)
-    steps = engine.version_steps(version.pk)
+    steps = engine.version_steps(version)
     first = steps[0]
     if first.action != Act.DISPOSE:
         raise ValidationError(
@@ -328,10 +328,11 @@ def item_dispose(
             assignee=assignee,
             created_by=actor,
         )
-        item.target_accounts.set(accounts)
+        # A new item has no targets yet: added without reading the existing ones first.
+        item.target_accounts.add(*accounts)
         if products:
-            item.legal_products.set(
-                [
+            item.legal_products.add(
+                *[
                     LegalProduct.objects.get_or_create(
                         work_unit=work_unit,
                         title=p["title"],
@@ -352,7 +353,9 @@ def item_dispose(
             )
         Draft.objects.create(item=item)
 
-        fields = memo_fields_default(item, MemoKind.DISPOSITION, capacity)
+        fields = memo_fields_default(
+            item, MemoKind.DISPOSITION, capacity, accounts=accounts, attachment_count=len(files)
+        )
         fields.update({k: v for k, v in (memo_fields or {}).items() if k in MEMO_FIELD_NAMES})
         memo = memo_issue(
             actor=actor,
@@ -367,7 +370,8 @@ def item_dispose(
             item=item, memo=memo, given_by=actor, capacity=recorded_label(capacity)
         )
 
-        run = engine.open_run(item, first, arrived_at=started)
+        # Step 1 starts and finishes here: `advance` writes its run once, already finished.
+        run = engine.new_run(item, first, arrived_at=started)
         run.started_at = started
         ctx = engine.StepContext(
             item=item, step=first, run=run, steps=steps, actor=actor, capacity=capacity
@@ -464,11 +468,13 @@ def draft_save(
 # --- step 3: submission ----------------------------------------------------------------------
 
 
-def _blocking_preflight_issues(item: ContentItem) -> list[str]:
+def _blocking_preflight_issues(
+    item: ContentItem, draft: Draft, media: Sequence[DraftMedia]
+) -> list[str]:
     """Problems that must stop a submission (per-platform preflight, media checks)."""
-    from simedsos.content.preflight_service import blocking_messages
+    from simedsos.content.preflight_service import blocking_messages, snapshot_of
 
-    return blocking_messages(item)
+    return blocking_messages(item, snapshot=snapshot_of(draft, media))
 
 
 def draft_submit(
@@ -482,12 +488,23 @@ def draft_submit(
     with transaction.atomic():
         ctx = engine.enter(item.pk, actor=actor, actions={Act.DRAFT, Act.SUBMIT})
         locked = ctx.item
-        draft = Draft.objects.get(item=locked)
+        # With the number of the last revision (read after the lock, like the draft itself).
+        draft = Draft.objects.annotate(
+            last_revision=Subquery(
+                DraftRevision.objects.filter(item=OuterRef("item"))
+                .order_by("-number")
+                .values("number")[:1]
+            )
+        ).get(item=locked)
+        # Read once: checked by the preflight and frozen into the revision.
+        draft_media = list(
+            DraftMedia.objects.filter(item=locked, removed=False).order_by("position", "id")
+        )
         problems = []
         if not draft.caption.strip():
             problems.append(_("Keterangan utama masih kosong."))
         problems += _link_problems(draft.links)
-        problems += _blocking_preflight_issues(locked)
+        problems += _blocking_preflight_issues(locked, draft, draft_media)
         if problems:
             raise ValidationError(problems)
 
@@ -502,14 +519,11 @@ def draft_submit(
                 "original_name": m.original_name,
                 "sha256": m.sha256,
             }
-            for m in DraftMedia.objects.filter(item=locked, removed=False).order_by(
-                "position", "id"
-            )
+            for m in draft_media
         ]
-        last = locked.revisions.order_by("-number").values_list("number", flat=True).first()
         revision = DraftRevision.objects.create(
             item=locked,
-            number=(last or 0) + 1,
+            number=(draft.last_revision or 0) + 1,
             caption=draft.caption,
             variants=draft.variants,
             hashtags=draft.hashtags,
@@ -518,24 +532,27 @@ def draft_submit(
             submitted_by=actor,
             submitted_at=now,
         )
-        if ctx.step.action == Act.DRAFT:
-            engine.advance(
-                ctx,
-                outcome=StepRun.Outcome.DONE,
-                audit_action="content.draft_finish",
-                finished_at=opened,
-                audit_after={"revision": revision.number},
-            )
-        if ctx.step.action == Act.SUBMIT:
-            engine.reenter(ctx)
-            engine.advance(
-                ctx,
-                outcome=StepRun.Outcome.DONE,
-                audit_action="content.submit",
-                started_at=opened,
-                finished_at=now,
-                audit_after={"revision": revision.number, "draft_version": draft.version},
-            )
+        # Drafting and submission finish together: the submission's run and the item are
+        # written once.
+        with engine.several_steps(ctx):
+            if ctx.step.action == Act.DRAFT:
+                engine.advance(
+                    ctx,
+                    outcome=StepRun.Outcome.DONE,
+                    audit_action="content.draft_finish",
+                    finished_at=opened,
+                    audit_after={"revision": revision.number},
+                )
+            if ctx.step.action == Act.SUBMIT:
+                engine.reenter(ctx)
+                engine.advance(
+                    ctx,
+                    outcome=StepRun.Outcome.DONE,
+                    audit_action="content.submit",
+                    started_at=opened,
+                    finished_at=now,
+                    audit_after={"revision": revision.number, "draft_version": draft.version},
+                )
     return revision
 
 
@@ -724,8 +741,9 @@ def upload_order_issue(
             capacity=recorded_label(ctx.capacity),
             publish_at=publish_at,
         )
-        Publication.objects.bulk_create(
-            [
+        # Connected accounts become API jobs run by the background worker.
+        publications_schedule(
+            publications=[
                 Publication(
                     item=locked,
                     account=account,
@@ -736,8 +754,6 @@ def upload_order_issue(
                 for account in locked.target_accounts.all()
             ]
         )
-        # Connected accounts become API jobs run by the background worker.
-        publications_schedule(item=locked, actor=actor)
         engine.advance(
             ctx,
             outcome=StepRun.Outcome.DONE,
@@ -757,14 +773,18 @@ def publication_start(*, actor: User, item: ContentItem) -> StepRun:
     return _step_start(actor=actor, item=item, actions={Act.PUBLISH})
 
 
-def _pending_publication(ctx: engine.StepContext, publication: Publication) -> Publication:
-    pub = (
-        Publication.objects.select_related("account", "recorded_by")
-        .filter(pk=publication.pk, item=ctx.item)
-        .first()
+def _pending_publication(
+    ctx: engine.StepContext, publication: Publication
+) -> tuple[Publication, list[Publication]]:
+    """The publication to record, with all of the item's publications (itself included), read
+    together under the item lock: whether step 6 finishes is decided from them."""
+    publications = list(
+        Publication.objects.select_related("account", "recorded_by").filter(item=ctx.item)
     )
+    pub = next((p for p in publications if p.pk == publication.pk), None)
     if pub is None:
         raise ValidationError(_("Publikasi ini bukan milik konten tersebut."))
+    pub.item = ctx.item  # the locked item (the audit event names it): not read again
     if pub.status != Publication.Status.PENDING:
         who = pub.recorded_by.get_full_name() if pub.recorded_by else _("sistem")
         when = engine.format_moment(pub.recorded_at) if pub.recorded_at else "-"
@@ -780,11 +800,20 @@ def _pending_publication(ctx: engine.StepContext, publication: Publication) -> P
                 "when": when,
             }
         )
-    return pub
+    return pub, publications
 
 
-def _finish_if_complete(ctx: engine.StepContext, audit_extra: dict | None = None) -> None:
-    statuses = list(Publication.objects.filter(item=ctx.item).values_list("status", flat=True))
+def _finish_if_complete(
+    ctx: engine.StepContext,
+    audit_extra: dict | None = None,
+    publications: list[Publication] | None = None,
+) -> None:
+    """Finish step 6 once no publication is open; `publications` are the item's, when the
+    caller has them (read under the item lock, with its own change applied)."""
+    if publications is None:
+        statuses = list(Publication.objects.filter(item=ctx.item).values_list("status", flat=True))
+    else:
+        statuses = [p.status for p in publications]
     # Background jobs (scheduled, retrying, waiting for a person) are still open too.
     if not statuses or any(s in Publication.OPEN_STATUSES for s in statuses):
         return
@@ -883,7 +912,7 @@ def publication_record(
     went_live_at = _aware(went_live_at)
     with transaction.atomic():
         ctx = engine.enter(publication.item_id, actor=actor, actions={Act.PUBLISH})
-        pub = _pending_publication(ctx, publication)
+        pub, publications = _pending_publication(ctx, publication)
         errors: dict[str, str] = {}
         try:
             clean_url = validate_post_url(pub.account.platform, url)
@@ -914,7 +943,7 @@ def publication_record(
         pub.recorded_at = now
         pub.save()
         _audit_publication(ctx, pub)
-        _finish_if_complete(ctx)
+        _finish_if_complete(ctx, publications=publications)
     return pub
 
 
@@ -925,7 +954,7 @@ def publication_mark_not_published(
     reason = (reason or "").strip()
     with transaction.atomic():
         ctx = engine.enter(publication.item_id, actor=actor, actions={Act.PUBLISH})
-        pub = _pending_publication(ctx, publication)
+        pub, publications = _pending_publication(ctx, publication)
         if not reason:
             raise ValidationError({"reason": _("Alasan tidak diunggah wajib diisi.")})
         engine.mark_started(ctx)
@@ -935,5 +964,5 @@ def publication_mark_not_published(
         pub.recorded_at = timezone.now()
         pub.save()
         _audit_publication(ctx, pub)
-        _finish_if_complete(ctx)
+        _finish_if_complete(ctx, publications=publications)
     return pub

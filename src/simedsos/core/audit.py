@@ -113,6 +113,33 @@ def _take_chain_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
 
 
+class _ChainHead:
+    """The last event this transaction appended, kept as a do-nothing commit hook.
+
+    Django drops a commit hook together with the work it belongs to (a savepoint rolled back
+    takes the hooks registered inside it, a rolled-back transaction all of them) and forgets
+    it at commit. So while one is listed, its event is still the head of the chain and this
+    transaction still holds the chain lock: the next event of the same transaction chains onto
+    it without reading the head again.
+    """
+
+    __slots__ = ("hash", "sequence")
+
+    def __init__(self, sequence: int, hash_: str) -> None:
+        self.sequence = sequence
+        self.hash = hash_
+
+    def __call__(self) -> None:
+        pass
+
+
+def _head_written_here(connection) -> _ChainHead | None:
+    for _savepoints, hook, _robust in reversed(connection.run_on_commit):
+        if isinstance(hook, _ChainHead):
+            return hook
+    return None
+
+
 def recorded_label(capacity: Any) -> str:
     """A capacity's label as records keep it: in the default language (Indonesian), whatever
     language the acting person reads the pages in, so stored records do not mix languages."""
@@ -136,15 +163,20 @@ def audit_record(
     plain label; `work_unit` overrides the capacity's unit. Call it as the last write of a
     service: the chain lock is held until the transaction ends.
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic()")
     if obj.pk is None:
         raise ValueError("audit_record needs a saved object (obj.pk is None)")
     # Canonicalise before taking the lock: a value that cannot be stored fails early.
     before = _canonical(before) if before is not None else None
     after = _canonical(after) if after is not None else None
-    _take_chain_lock()
-    last = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
+    head = _head_written_here(connection)
+    if head is not None:
+        last = {"sequence": head.sequence, "hash": head.hash}
+    else:
+        _take_chain_lock()
+        last = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
     event = AuditEvent(
         sequence=(last["sequence"] + 1) if last else 1,
         occurred_at=timezone.now(),
@@ -163,6 +195,7 @@ def audit_record(
     )
     event.hash = event_digest(event)
     event.save(force_insert=True)
+    transaction.on_commit(_ChainHead(event.sequence, event.hash))
     return event
 
 

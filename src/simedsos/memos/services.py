@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from simedsos.memos.rendering_service import memo_render_enqueue
 
 if TYPE_CHECKING:
     from simedsos.content.models import ContentItem
+    from simedsos.publishing.models import SocialAccount
 
 DEFAULT_CLASS_CODE = "HK.04"
 DEFAULT_TYPE_CODE = "ND"
@@ -125,8 +127,15 @@ def memo_issue(
         errors["external_number"] = _("Nomor nota dinas paling banyak 120 karakter.")
     if errors:
         raise ValidationError(errors)
+    template = work_unit.memo_number_template
+    if not external:
+        # A template that cannot be filled is refused before anything is locked or written.
+        memo_number_format(template, seq=1, work_unit=work_unit, issued_on=issued_on)
 
-    with transaction.atomic():
+    # Within a service's transaction the register needs no savepoint of its own: nothing here
+    # refuses after the first write, and a failure then fails the whole service. An external
+    # number keeps one, as its duplicate check may refuse inside.
+    with transaction.atomic(savepoint=bool(external)):
         if external:
             number, sequence_number = external, None
             existing = Memo.objects.filter(work_unit=work_unit, number=external).first()
@@ -149,7 +158,6 @@ def memo_issue(
                 )
         else:
             counter = _next_sequence(work_unit, DEFAULT_TYPE_CODE, issued_on.year)
-            template = work_unit.memo_number_template
             # A number typed in by hand earlier may already hold a running number's slot;
             # that number is taken, so the register moves past it.
             while True:
@@ -222,27 +230,44 @@ def _column_title(item: ContentItem, role: str) -> str:
     return str(Role(role).label)
 
 
-def memo_fields_default(item: ContentItem, kind: str, capacity: Capacity) -> dict[str, Any]:
+def memo_fields_default(
+    item: ContentItem,
+    kind: str,
+    capacity: Capacity,
+    *,
+    accounts: Sequence[SocialAccount] | None = None,
+    attachment_count: int | None = None,
+) -> dict[str, Any]:
     """The usual recipient, sender, subject and body of an item's memo, in Indonesian.
 
     The disposition goes from the head of division to the head of subdivision (the staff
     member's superior), naming the staff member who writes the content; the upload order
-    likewise. Titles come from the SOP version's actor columns when it has them.
+    likewise. Titles come from the SOP version's actor columns when it has them. A caller
+    that has the item's target `accounts` (in their usual order) and its `attachment_count`
+    at hand passes them, so they are not read again.
     """
     # A memo is an official document: its text stays Indonesian whatever language the
     # person issuing it reads the pages in (labels such as the content type are translated).
     with translation.override(settings.LANGUAGE_CODE):
-        return _memo_fields_default(item, kind, capacity)
+        return _memo_fields_default(item, kind, capacity, accounts, attachment_count)
 
 
-def _memo_fields_default(item: ContentItem, kind: str, capacity: Capacity) -> dict[str, Any]:
+def _memo_fields_default(
+    item: ContentItem,
+    kind: str,
+    capacity: Capacity,
+    target_accounts: Sequence[SocialAccount] | None,
+    attachment_count: int | None,
+) -> dict[str, Any]:
     from simedsos.accounts.roles import SUPERIOR_ROLE
 
     recipient_role = SUPERIOR_ROLE.get(Role.STAF) or Role.KASUBBAG
     prefix = f"{capacity.acting_kind.capitalize()}. " if capacity.acting_kind else ""
     sender = f"{prefix}{_column_title(item, capacity.role)}"
     title = item.title
-    accounts = ", ".join(str(a) for a in item.target_accounts.all())
+    if target_accounts is None:
+        target_accounts = item.target_accounts.all()
+    accounts = ", ".join(str(a) for a in target_accounts)
     assignee = item.assignee.get_full_name()
     if kind == MemoKind.DISPOSITION:
         deadline = (
@@ -257,7 +282,10 @@ def _memo_fields_default(item: ContentItem, kind: str, capacity: Capacity) -> di
             f"{assignee}{deadline}, untuk diunggah pada akun {accounts}.\n\n"
             f"Petunjuk: {item.instruction}\n\nDemikian untuk dilaksanakan."
         )
-        attachments = item.attachments.count() if item.pk else 0
+        if attachment_count is not None:
+            attachments = attachment_count
+        else:
+            attachments = item.attachments.count() if item.pk else 0
     else:
         subject = f"Perintah pengunggahan konten media sosial JDIH: {title}"
         body = (

@@ -371,19 +371,15 @@ def enqueue_publication(publication_id: int, run_after: datetime.datetime | None
     transaction.on_commit(lambda: enqueue_now(publication_id, run_after))
 
 
-def publications_schedule(*, item, actor: User) -> list[Publication]:
-    """Called by the upload order (content.services.upload_order_issue) inside its transaction:
-    the item's pending publications to connected accounts become API jobs, one background task
-    each (so the targets go out concurrently), at `scheduled_for` or at once; the others stay
-    manual with a notice saying why."""
+def publications_schedule(*, publications: list[Publication]) -> list[Publication]:
+    """Called by the upload order (content.services.upload_order_issue) inside its transaction
+    with its new, unsaved publications (pending, manual, each with its account loaded): those
+    to connected accounts become API jobs, one background task each (so the targets go out
+    concurrently), at `scheduled_for` or at once; the others stay manual with a notice saying
+    why. All are written in one INSERT; returns the jobs."""
     now = timezone.now()
     jobs = []
-    pubs = list(
-        Publication.objects.select_related("account").filter(
-            item=item, status=Publication.Status.PENDING
-        )
-    )
-    for pub in pubs:
+    for pub in publications:
         if pub.account.uses_api:
             pub.method = Publication.Method.API
             pub.status = Publication.Status.SCHEDULED
@@ -392,7 +388,7 @@ def publications_schedule(*, item, actor: User) -> list[Publication]:
             jobs.append(pub)
         else:
             pub.error_message = manual_notice(pub.account)
-    Publication.objects.bulk_update(pubs, ["method", "status", "next_attempt_at", "error_message"])
+    Publication.objects.bulk_create(publications)
     for pub in jobs:
         enqueue_publication(pub.pk, pub.next_attempt_at if pub.next_attempt_at > now else None)
     return jobs

@@ -18,14 +18,16 @@ version whose steps use these actions works, in any order and with any roles.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +37,7 @@ from simedsos.accounts.authz import Action, AuthorizationError, Capacity, find_c
 from simedsos.accounts.models import ActingAssignment, Membership, User, WorkUnit
 from simedsos.accounts.roles import Role
 from simedsos.core.audit import audit_record, recorded_label
-from simedsos.sop.models import SopStep
+from simedsos.sop.models import SopStep, SopVersion
 
 Act = SopStep.SystemAction
 
@@ -84,28 +86,58 @@ class StepContext:
     capacity: Capacity
     # Every step of the item's pinned SOP version, by number; loaded when first needed.
     steps: list[SopStep] | None = None
+    # Writes `advance` has not made yet: runs opened by this call (saved with the next one)
+    # and item fields (saved once when the call moves through several steps).
+    unsaved_runs: list[Any] = field(default_factory=list)
+    unsaved_item_fields: set[str] = field(default_factory=set)
+    holding: bool = False
 
     def version_steps(self) -> list[SopStep]:
         if self.steps is None:
-            self.steps = version_steps(self.item.sop_version_id)
+            self.steps = version_steps(self.item.sop_version)
         return self.steps
 
 
-def version_steps(version_id: int) -> list[SopStep]:
-    return list(SopStep.objects.filter(version_id=version_id).order_by("number"))
+# The steps of versions nobody can change any more (published or retired: database triggers
+# refuse every change to their steps), as loaded rows, remembered for the life of the process.
+# The key holds the version's creation moment too, so an id that comes back after a restore or
+# a rolled-back test never finds another version's steps.
+_FROZEN_STEPS: dict[tuple[int, datetime.datetime], tuple[tuple[Any, ...], ...]] = {}
+_FROZEN_STEPS_MAX = 1024
+_STEP_ATTNAMES = [f.attname for f in SopStep._meta.concrete_fields]
+
+
+def version_steps(version: SopVersion) -> list[SopStep]:
+    """Every step of the version, by number: fresh instances, from memory once it is frozen."""
+    steps = SopStep.objects.filter(version_id=version.pk).order_by("number")
+    if version.status == SopVersion.Status.DRAFT:
+        return list(steps)
+    key = (version.pk, version.created_at)
+    rows = _FROZEN_STEPS.get(key)
+    if rows is None:
+        rows = tuple(steps.values_list(*_STEP_ATTNAMES))
+        if len(_FROZEN_STEPS) >= _FROZEN_STEPS_MAX:
+            _FROZEN_STEPS.clear()
+        _FROZEN_STEPS[key] = rows
+    # Copies, so nothing a caller changes on a step (or in its JSON) reaches the next caller.
+    return [SopStep.from_db(steps.db, _STEP_ATTNAMES, copy.deepcopy(row)) for row in rows]
+
+
+# What a transition reads with the item.
+ITEM_RELATED = ("work_unit", "current_step", "assignee", "sop_version")
+
+
+def _items():
+    from simedsos.content.models import ContentItem
+
+    return ContentItem.objects.select_related(*ITEM_RELATED)
 
 
 def lock_item(item_id: int):
     """The item row, locked until the transaction ends (the caller must be in one)."""
-    from simedsos.content.models import ContentItem
-
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_item must be called inside transaction.atomic()")
-    return (
-        ContentItem.objects.select_for_update(of=("self",))
-        .select_related("work_unit", "current_step", "assignee", "sop_version")
-        .get(pk=item_id)
-    )
+    return _items().select_for_update(of=("self",)).get(pk=item_id)
 
 
 def step_capacity(actor: User, unit: WorkUnit, step: SopStep) -> Capacity:
@@ -188,15 +220,36 @@ def enter(item_id: int, *, actor: User, actions: Iterable[str]) -> StepContext:
     AuthorizationError when the actor does not hold the step's role in the item's unit or the
     step is assigned to someone else.
     """
+    return _checked(lock_item(item_id), actor=actor, actions=actions)
+
+
+def check(item_id: int, *, actor: User, actions: Iterable[str]) -> None:
+    """The checks of `enter`, without a transaction or a lock: a cheap early refusal before
+    slow work (parsing an upload); `enter` repeats them under the lock before any write."""
+    from simedsos.content.models import StepRun
+
+    # Nothing is locked here, so the open run and its item can be read together.
+    run = (
+        StepRun.objects.select_related("assignee", *(f"item__{name}" for name in ITEM_RELATED))
+        .filter(item_id=item_id, finished_at__isnull=True)
+        .first()
+    )
+    item = run.item if run is not None else _items().get(pk=item_id)
+    _checked(item, actor=actor, actions=actions, run=run)
+
+
+def _checked(item, *, actor: User, actions: Iterable[str], run: Any = None) -> StepContext:
+    """`enter`'s checks on the item; the open run is read after them unless given (it must
+    be read after the lock: a join in the locking query could see it as it was before)."""
     from simedsos.content.models import StepRun
 
     wanted = set(actions)
-    item = lock_item(item_id)
     step = item.current_step
     if step is None or step.action not in wanted:
         raise ValidationError(_wrong_step_message(item, wanted))
     capacity = step_capacity(actor, item.work_unit, step)
-    run = StepRun.objects.select_related("assignee").get(item=item, finished_at__isnull=True)
+    if run is None:
+        run = StepRun.objects.select_related("assignee").get(item=item, finished_at__isnull=True)
     if run.assignee_id is not None and run.assignee_id != actor.pk:
         raise AuthorizationError(
             _(
@@ -250,17 +303,56 @@ def clamp(
     return min(max(value, low), high)
 
 
-def open_run(item, step: SopStep, *, arrived_at: datetime.datetime):
-    """Open a run of `step`: a staff step waits for the item's assignee, others for the role."""
+def new_run(item, step: SopStep, *, arrived_at: datetime.datetime):
+    """A run of `step`, not saved yet: a staff step waits for the item's assignee, others for
+    the role. `advance` saves it (a run that starts and finishes within one call, like the
+    disposition, is then written once, already finished)."""
     from simedsos.content.models import StepRun
 
-    return StepRun.objects.create(
+    return StepRun(
         item=item,
         step=step,
         actor_role=step.actor_role,
-        assignee_id=item.assignee_id if step.actor_role == Role.STAF else None,
+        # The object, not only the id: the arrival notice after commit needs the person.
+        assignee=item.assignee if step.actor_role == Role.STAF else None,
         arrived_at=arrived_at,
     )
+
+
+def _insert_runs(runs: list[Any]) -> None:
+    """Write new runs in one statement where the database returns their ids for it."""
+    from simedsos.content.models import StepRun
+
+    if not runs:
+        return
+    if len(runs) > 1 and transaction.get_connection().features.can_return_rows_from_bulk_insert:
+        StepRun.objects.bulk_create(runs)
+    else:
+        for run in runs:
+            run.save(force_insert=True)
+
+
+def _save_moves(ctx: StepContext) -> None:
+    """Write what `advance` has not written yet: new runs (one INSERT) and the item."""
+    _insert_runs(ctx.unsaved_runs)
+    ctx.unsaved_runs = []
+    if ctx.unsaved_item_fields:
+        ctx.item.save(update_fields=sorted(ctx.unsaved_item_fields))
+        ctx.unsaved_item_fields = set()
+
+
+@contextlib.contextmanager
+def several_steps(ctx: StepContext) -> Iterator[StepContext]:
+    """Move through several steps in one call (submission right after drafting): each
+    `advance` inside writes its audit event as usual, but the runs opened on the way and the
+    item are written once, at the end, instead of after every step. On an error nothing more
+    is written (the caller's transaction rolls back)."""
+    ctx.holding = True
+    try:
+        yield ctx
+    finally:
+        ctx.holding = False
+    _save_moves(ctx)
 
 
 def _next_step(ctx: StepContext, to_number: int | None) -> SopStep | None:
@@ -311,30 +403,39 @@ def advance(
     run.acting_kind = ctx.capacity.acting_kind
     run.outcome = outcome
     run.comment = comment
-    run.save(
-        update_fields=[
-            "started_at",
-            "finished_at",
-            "actor",
-            "capacity",
-            "acting_kind",
-            "outcome",
-            "comment",
-        ]
-    )
+    if run.pk is None:
+        # Opened by this same call (the disposition's first step, or the submission right
+        # after drafting): written once, already finished, together with the next run.
+        if not any(held is run for held in ctx.unsaved_runs):
+            ctx.unsaved_runs.append(run)
+    else:
+        run.save(
+            update_fields=[
+                "started_at",
+                "finished_at",
+                "actor",
+                "capacity",
+                "acting_kind",
+                "outcome",
+                "comment",
+            ]
+        )
 
     next_step = _next_step(ctx, to_number)
     item = ctx.item
-    new_run = None
+    opened = None
     if next_step is not None:
-        new_run = open_run(item, next_step, arrived_at=run.finished_at)
+        opened = new_run(item, next_step, arrived_at=run.finished_at)
+        ctx.unsaved_runs.append(opened)
         item.current_step = next_step
         item.status = STATUS_AT[next_step.action]
     else:
         item.current_step = None
         item.status = final_status or item.status
         item.finished_at = run.finished_at
-    item.save(update_fields=["current_step", "status", "finished_at", *item_fields])
+    ctx.unsaved_item_fields.update(["current_step", "status", "finished_at", *item_fields])
+    if not ctx.holding:
+        _save_moves(ctx)
 
     after = {
         "step": next_step.number if next_step else None,
@@ -355,18 +456,17 @@ def advance(
         before=before,
         after=after,
     )
-    if new_run is not None:
-        run_id = new_run.pk
-        transaction.on_commit(lambda: notify_arrival(run_id))
-    # Later steps of this same call (e.g. submission right after drafting) continue here.
-    if new_run is not None:
+    if opened is not None:
+        transaction.on_commit(lambda: notify_arrival(opened))
+        # Later steps of this same call (e.g. submission right after drafting) continue here.
         ctx.step = next_step
-        ctx.run = new_run
-    return new_run
+        ctx.run = opened
+    return opened
 
 
-def role_holders(unit_id: int, role: str, on: datetime.date | None = None) -> list[User]:
-    """Who holds `role` in the unit on the day: members and acting officials (Plt/Plh)."""
+def role_holders_query(unit_id: int, role: str, on: datetime.date | None = None) -> QuerySet:
+    """Who holds `role` in the unit on the day, as a query of active users: members and
+    acting officials (Plt/Plh)."""
     day = on or timezone.localdate()
     member_ids = Membership.objects.filter(work_unit_id=unit_id, role=role, is_active=True).values(
         "user_id"
@@ -374,34 +474,43 @@ def role_holders(unit_id: int, role: str, on: datetime.date | None = None) -> li
     acting_ids = ActingAssignment.objects.filter(
         work_unit_id=unit_id, role=role, starts_on__lte=day, ends_on__gte=day
     ).values("user_id")
-    return list(
+    return (
         User.objects.filter(is_active=True)
         .filter(Q(pk__in=member_ids) | Q(pk__in=acting_ids))
         .order_by("pk")
     )
 
 
-def queue_people(run) -> list[User]:
-    """The person a run waits for, or everyone holding its role in the item's unit."""
+def role_holders(unit_id: int, role: str, on: datetime.date | None = None) -> list[User]:
+    """Who holds `role` in the unit on the day: members and acting officials (Plt/Plh)."""
+    return list(role_holders_query(unit_id, role, on))
+
+
+def _queue(run) -> list[User] | QuerySet:
     if run.assignee_id is not None:
         return [run.assignee]
-    return role_holders(run.item.work_unit_id, run.actor_role)
+    return role_holders_query(run.item.work_unit_id, run.actor_role)
 
 
-def notify_arrival(run_id: int) -> int:
-    """Tell whoever the new run waits for that an item arrived in their inbox."""
-    from simedsos.content.models import StepRun
+def queue_people(run) -> list[User]:
+    """The person a run waits for, or everyone holding its role in the item's unit."""
+    return list(_queue(run))
+
+
+def notify_arrival(run) -> int:
+    """Tell whoever the new run waits for that an item arrived in their inbox.
+
+    Called once the transition has committed, with the run it opened (item, step and assignee
+    loaded), so the notice needs no further reads. A run already finished by the same call
+    (submission right after drafting) waits for nobody.
+    """
     from simedsos.notifications.services import notify
 
-    run = (
-        StepRun.objects.select_related("item", "step", "assignee")
-        .filter(pk=run_id, finished_at__isnull=True)
-        .first()
-    )
-    if run is None:  # already done by the time the notice would go out
+    if run.finished_at is not None:
         return 0
     return notify(
-        recipients=queue_people(run),
+        # The role's holders as a query: the notices are inserted straight from it.
+        recipients=_queue(run),
         kind="step.arrived",
         message=(
             f"Tugas baru: langkah {run.step.number} ({run.step.activity}) untuk konten "
