@@ -27,20 +27,20 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 # At most this many queries on SQLite. PostgreSQL takes one more wherever an audit event is
 # written (every action here): the advisory lock that makes audit writers take turns. What
 # they are, for the largest: item_dispose reads the published version, the target accounts
-# and two people's capacities, writes the item, its targets, draft, memo (register read and
+# and two people's capacities (one query each), writes the item, its targets, draft, memo (register read and
 # update, number check, insert), disposition, both runs, the item's move and two audit
 # events, then queues the memo's PDF and notifies the assignee.
 CEILINGS = {
-    "item_dispose": 23,
-    "draft_save": 11,
-    "media_add": 13,
-    "media_update": 10,
-    "draft_submit": 17,
-    "review_approve": 14,
-    "upload_order_issue": 21,
-    "publication_start": 9,
-    "publication_record": 10,
-    "publication_record (last)": 15,
+    "item_dispose": 21,
+    "draft_save": 10,
+    "media_add": 11,
+    "media_update": 9,
+    "draft_submit": 16,
+    "review_approve": 13,
+    "upload_order_issue": 20,
+    "publication_start": 8,
+    "publication_record": 9,
+    "publication_record (last)": 14,
 }
 
 
