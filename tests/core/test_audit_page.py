@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from simedsos.accounts.authz import Capacity
 from simedsos.accounts.models import Membership, User, WorkUnit
+from simedsos.accounts.selectors import PEOPLE_MATCH_LIMIT
 from simedsos.core.audit import audit_record
 from simedsos.core.request_context import client_address
-from simedsos.core.selectors import AUDIT_ACTOR_MATCH_LIMIT, audit_diff, audit_events_for
+from simedsos.core.selectors import audit_diff, audit_events_for
 from tests.factories import Role, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -273,7 +274,7 @@ def test_typed_search_replaces_the_person_chosen_by_link(client, province, peopl
 
 
 def test_search_is_capped_and_says_so(client, province, regency):
-    many = add_people(regency, AUDIT_ACTOR_MATCH_LIMIT + 1, name="Dewi")
+    many = add_people(regency, PEOPLE_MATCH_LIMIT + 1, name="Dewi")
     first, last = many[0], many[-1]
     wanted = record(regency, actor=first, unit=regency)
     record(regency, actor=last, unit=regency)  # the 51st by name: beyond the cap
@@ -282,7 +283,7 @@ def test_search_is_capped_and_says_so(client, province, regency):
     assert sequences(response) == [wanted.sequence]
     body = response.content.decode()
     assert "Lebih dari 50 pengguna cocok dengan “dewi”; hanya 50 pengguna pertama" in body
-    assert body.count("?actor=") == AUDIT_ACTOR_MATCH_LIMIT + 1  # 50 matches + 1 event row
+    assert body.count("?actor=") == PEOPLE_MATCH_LIMIT + 1  # 50 matches + 1 event row
     assert last.full_name not in body
     narrower = client.get(URL, {"actor_q": last.full_name})
     assert "Lebih dari 50" not in narrower.content.decode()
