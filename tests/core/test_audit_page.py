@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from simedsos.accounts.authz import Capacity
-from simedsos.accounts.models import Membership, User, WorkUnit
+from simedsos.accounts.models import WorkUnit
 from simedsos.accounts.selectors import PEOPLE_MATCH_LIMIT
 from simedsos.core.audit import audit_record
 from simedsos.core.request_context import client_address
 from simedsos.core.selectors import audit_diff, audit_events_for
-from tests.factories import Role, make_unit, make_user
+from tests.factories import Role, add_people, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -167,19 +167,6 @@ def test_filter_by_object(client, province, regency):
     response = client.get(URL, {"object_type": "accounts.WorkUnit", "object_id": str(province.pk)})
     assert sequences(response) == [wanted.sequence]
     assert "Menampilkan riwayat objek accounts.WorkUnit" in response.content.decode()
-
-
-def add_people(unit, count: int, name: str = "Warga") -> list[User]:
-    """`count` users with a role in `unit`, inserted in bulk (the page must not care how many)."""
-    first = User.objects.count()
-    users = User.objects.bulk_create(
-        User(username=f"massal{first + i}", full_name=f"{name} {first + i:04d}", password="!")
-        for i in range(count)
-    )
-    Membership.objects.bulk_create(
-        Membership(user=user, work_unit=unit, role=Role.STAF) for user in users
-    )
-    return users
 
 
 def person(unit, full_name: str, *, username: str | None = None, nip: str | None = None):
