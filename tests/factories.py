@@ -53,4 +53,19 @@ def make_acting(user: User, unit: WorkUnit, role: str, starts_on, ends_on, kind:
     )
 
 
-__all__ = ["Role", "make_acting", "make_unit", "make_user"]
+def add_people(
+    unit: WorkUnit, count: int, name: str = "Warga", role: str = Role.STAF
+) -> list[User]:
+    """`count` users with `role` in `unit`, inserted in bulk (pages must not care how many)."""
+    first = User.objects.count()
+    users = User.objects.bulk_create(
+        User(username=f"massal{first + i}", full_name=f"{name} {first + i:04d}", password="!")
+        for i in range(count)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=user, work_unit=unit, role=role) for user in users
+    )
+    return users
+
+
+__all__ = ["Role", "add_people", "make_acting", "make_unit", "make_user"]

@@ -105,7 +105,9 @@ def test_items_for_filters_and_visibility():
     assert list(items_for(w.kabag, status=ContentItem.Status.IN_REVIEW)) == [b]
     assert set(items_for(w.kabag, step_number=2)) == {a, k}
     assert list(items_for(w.kabag, content_type="VIDEO")) == [b]
-    assert list(items_for(w.kabag, assignee_id=w.staf2.pk)) == [k]
+    assert list(items_for(w.kabag, assignee_ids={w.staf2.pk})) == [k]
+    assert set(items_for(w.kabag, assignee_ids={w.staf.pk, w.staf2.pk})) == {a, b, k}
+    assert list(items_for(w.kabag, assignee_ids=set())) == []  # a search that found nobody
     assert list(items_for(w.kabag, q="pemilu")) == [a]
     assert list(items_for(w.kabag, q=a.disposition.memo.number)) == [a]
     assert set(items_for(w.kabag, platform="INSTAGRAM")) == {a, b, k}

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from simedsos.accounts.authz import Capacity
-from simedsos.accounts.models import Membership, User, WorkUnit
+from simedsos.accounts.models import WorkUnit
+from simedsos.accounts.selectors import PEOPLE_MATCH_LIMIT
 from simedsos.core.audit import audit_record
 from simedsos.core.request_context import client_address
-from simedsos.core.selectors import AUDIT_ACTOR_MATCH_LIMIT, audit_diff, audit_events_for
-from tests.factories import Role, make_unit, make_user
+from simedsos.core.selectors import audit_diff, audit_events_for
+from tests.factories import Role, add_people, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -168,19 +169,6 @@ def test_filter_by_object(client, province, regency):
     assert "Menampilkan riwayat objek accounts.WorkUnit" in response.content.decode()
 
 
-def add_people(unit, count: int, name: str = "Warga") -> list[User]:
-    """`count` users with a role in `unit`, inserted in bulk (the page must not care how many)."""
-    first = User.objects.count()
-    users = User.objects.bulk_create(
-        User(username=f"massal{first + i}", full_name=f"{name} {first + i:04d}", password="!")
-        for i in range(count)
-    )
-    Membership.objects.bulk_create(
-        Membership(user=user, work_unit=unit, role=Role.STAF) for user in users
-    )
-    return users
-
-
 def person(unit, full_name: str, *, username: str | None = None, nip: str | None = None):
     user = make_user(Role.STAF, unit, username=username)
     user.full_name, user.nip = full_name, nip
@@ -273,7 +261,7 @@ def test_typed_search_replaces_the_person_chosen_by_link(client, province, peopl
 
 
 def test_search_is_capped_and_says_so(client, province, regency):
-    many = add_people(regency, AUDIT_ACTOR_MATCH_LIMIT + 1, name="Dewi")
+    many = add_people(regency, PEOPLE_MATCH_LIMIT + 1, name="Dewi")
     first, last = many[0], many[-1]
     wanted = record(regency, actor=first, unit=regency)
     record(regency, actor=last, unit=regency)  # the 51st by name: beyond the cap
@@ -282,7 +270,7 @@ def test_search_is_capped_and_says_so(client, province, regency):
     assert sequences(response) == [wanted.sequence]
     body = response.content.decode()
     assert "Lebih dari 50 pengguna cocok dengan “dewi”; hanya 50 pengguna pertama" in body
-    assert body.count("?actor=") == AUDIT_ACTOR_MATCH_LIMIT + 1  # 50 matches + 1 event row
+    assert body.count("?actor=") == PEOPLE_MATCH_LIMIT + 1  # 50 matches + 1 event row
     assert last.full_name not in body
     narrower = client.get(URL, {"actor_q": last.full_name})
     assert "Lebih dari 50" not in narrower.content.decode()

@@ -211,8 +211,21 @@ def test_content_list_in_english(client, world):
     body = _page(_english(client, world.kabag), reverse("content:list"))
     _assert_english(
         body,
-        ["Search titles", "All statuses", "Drafting", "Infographic", "Create a disposition"],
+        [
+            "Search titles",
+            "All statuses",
+            "Drafting",
+            "Infographic",
+            "Create a disposition",
+            "Staff: name, username or NIP",
+        ],
         ["Cari judul", "Semua status", "Penyusunan konsep", "Buat disposisi"],
+    )
+    body = _page(client, reverse("content:list") + "?person_q=zzz")
+    _assert_english(
+        body,
+        ["No staff member in the work units you can see has a name, username or NIP matching"],
+        ["Tidak ada staf di satuan kerja"],
     )
 
 

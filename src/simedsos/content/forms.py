@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from simedsos.accounts.forms import PersonFields, person_id_field, person_search_field
+from simedsos.accounts.roles import Role
 from simedsos.content.models import ContentItem, ContentType
 from simedsos.content.page_selectors import unit_accounts, unit_staff, validation_messages
 from simedsos.content.services import ITEM_PRIORITIES
@@ -355,7 +359,8 @@ def status_choices() -> list[tuple[str, str]]:
 
 
 class ItemFilterForm(forms.Form):
-    """The content list's filters (GET). Unknown values are ignored, not refused."""
+    """The content list's filters (GET). Unknown values are ignored, not refused, except a
+    person: a staff filter that cannot be applied shows no items (and says why), never all."""
 
     q = forms.CharField(label=gettext_lazy("Cari judul"), required=False, max_length=200)
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=status_choices)
@@ -367,8 +372,19 @@ class ItemFilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Semua jenis")), *ContentType.choices],
     )
-    person = forms.TypedChoiceField(
-        label=gettext_lazy("Staf"), required=False, coerce=int, empty_value=None
+    # Staff are found by typing, never listed: a national reader sees thousands of them.
+    person_q = person_search_field(
+        label=gettext_lazy("Staf: nama, nama pengguna, atau NIP"),
+        help_text=gettext_lazy("Sebagian saja boleh, mis. “budi” atau awal NIP."),
+        suggestions_id="staff-suggestions",
+        suggest_url=reverse_lazy("content:staff_suggest"),
+    )
+    # One staff member chosen by a link (a row's Staf column, a match of the search).
+    person = person_id_field(
+        not_found=gettext_lazy(
+            "Staf yang diminta tidak ditemukan di satuan kerja yang dapat Anda lihat, "
+            "jadi tidak ada konten yang ditampilkan."
+        )
     )
     platform = forms.ChoiceField(
         label=gettext_lazy("Platform"),
@@ -380,13 +396,14 @@ class ItemFilterForm(forms.Form):
     )
     date_to = forms.DateField(label=gettext_lazy("Sampai"), required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, steps: list, people: list, **kwargs: Any):
+    def __init__(self, *args: Any, steps: list, unit_ids: Iterable[int], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["step"].choices = [("", _("Semua langkah")), *steps]
-        self.fields["person"].choices = [
-            ("", _("Semua staf")),
-            *[(u.pk, u.get_full_name()) for u in people],
-        ]
+        # Items are assigned to staff of their own unit, so the people to look among are
+        # those who hold (or held, or act in) the STAF role in the units the reader sees.
+        self.people = PersonFields(
+            self, text="person_q", chosen="person", unit_ids=unit_ids, role=Role.STAF
+        )
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
@@ -399,7 +416,7 @@ class ItemFilterForm(forms.Form):
             "status": data.get("status") or None,
             "step_number": data.get("step"),
             "content_type": data.get("content_type") or None,
-            "assignee_id": data.get("person"),
+            "assignee_ids": self.people.result().ids,
             "platform": data.get("platform") or None,
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),

@@ -6,6 +6,7 @@ Each issues a fixed number of queries whatever the number of rows.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -113,7 +114,7 @@ def items_for(
     status: str | None = None,
     step_number: int | None = None,
     content_type: str | None = None,
-    assignee_id: int | None = None,
+    assignee_ids: Collection[int] | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     platform: str | None = None,
@@ -121,9 +122,10 @@ def items_for(
 ) -> QuerySet[ContentItem]:
     """Content items the user may see (CONTENT_VIEW, units below included), newest first.
 
-    Filters: status, current step number, content type, assignee, opened between two dates
-    (local, inclusive), a target platform, and text in the title, instruction or a memo
-    number. Rows come with unit, current step, assignee and target accounts loaded.
+    Filters: status, current step number, content type, assignees (None: anyone; empty: no
+    items), opened between two dates (local, inclusive), a target platform, and text in the
+    title, instruction or a memo number. Rows come with unit, current step, assignee and
+    target accounts loaded.
     """
     units = visible_unit_ids(user, Action.CONTENT_VIEW)
     qs = (
@@ -140,8 +142,9 @@ def items_for(
         qs = qs.filter(current_step__number=step_number)
     if content_type:
         qs = qs.filter(content_type=content_type)
-    if assignee_id:
-        qs = qs.filter(assignee_id=assignee_id)
+    if assignee_ids is not None:
+        # An empty collection is a person filter that found nobody: no items, not all of them.
+        qs = qs.filter(assignee_id__in=sorted(assignee_ids)) if assignee_ids else qs.none()
     tz = timezone.get_current_timezone()
     if date_from:
         start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)

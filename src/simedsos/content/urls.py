@@ -8,6 +8,7 @@ from simedsos.content.draft_urls import urlpatterns as draft_urlpatterns
 app_name = "content"
 urlpatterns = [
     path("", views.item_list, name="list"),
+    path("staf/", views.staff_suggest, name="staff_suggest"),
     path("tugas/", views.inbox, name="inbox"),
     path("baru/", views.dispose, name="dispose"),
     path("<int:pk>/", views.item_page, name="item"),

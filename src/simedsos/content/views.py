@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from simedsos.accounts.authz import Action, AuthorizationError, capacities_of, visible_unit_ids
+from simedsos.accounts.roles import Role
+from simedsos.accounts.selectors import PEOPLE_MATCH_LIMIT
+from simedsos.accounts.views import people_suggestions
 from simedsos.content import page_selectors as ps
 from simedsos.content.forms import (
     DisposeForm,
@@ -85,11 +88,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
     units = visible_unit_ids(request.user, Action.CONTENT_VIEW)
-    form = ItemFilterForm(
-        request.GET or None,
-        steps=ps.step_filter_choices(units),
-        people=list(ps.unit_staff(units)),
-    )
+    form = ItemFilterForm(request.GET or None, steps=ps.step_filter_choices(units), unit_ids=units)
     filters = form.filters() if form.is_bound else {}
     try:
         page = int(request.GET.get("halaman", "1"))
@@ -102,12 +101,27 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "window": window,
         "query": query.urlencode(),
-        "filtered": any(v for v in filters.values()),
+        # An empty set of assignees (a search that found nobody) is a filter too.
+        "filtered": any(v is not None for v in filters.values()),
+        "people": form.people.result(),
+        "person_match_limit": PEOPLE_MATCH_LIMIT,
     }
     if request.htmx and request.htmx.target == "item-results":
-        return render(request, "content/_list_results.html", context)
+        # The results, and the form's hidden chosen person out of band: typed text replaces it.
+        return render(request, "content/_list_update.html", context)
     context["can_dispose"] = bool(ps.dispose_targets(request.user, capacities_of(request.user)))
     return render(request, "content/list.html", context)
+
+
+@login_required
+def staff_suggest(request: HttpRequest) -> HttpResponse:
+    """Up to ten staff of the units the reader sees, for the Staf search field's suggestions."""
+    return people_suggestions(
+        request,
+        unit_ids=visible_unit_ids(request.user, Action.CONTENT_VIEW),
+        text=request.GET.get("person_q", ""),
+        role=Role.STAF,
+    )
 
 
 # --- the item page ---------------------------------------------------------------------------

@@ -8,13 +8,9 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from simedsos.accounts.models import User, WorkUnit
-from simedsos.core.selectors import (
-    ActorMatches,
-    AuditFilters,
-    audit_actor_search,
-    users_of_units,
-)
+from simedsos.accounts.forms import PersonFields, person_id_field, person_search_field
+from simedsos.accounts.models import WorkUnit
+from simedsos.core.selectors import AuditFilters
 
 
 class QuickSelect(forms.Select):
@@ -50,35 +46,17 @@ class AuditFilterForm(forms.Form):
     links in the event rows and kept as a hidden field so that other filters can be added.
     """
 
-    actor_q = forms.CharField(
+    actor_q = person_search_field(
         label=_("Pelaku: nama, nama pengguna, atau NIP"),
-        label_suffix="",  # the label already has its colon
-        required=False,
-        max_length=100,
         help_text=_("Sebagian saja boleh, mis. “budi” atau awal NIP."),
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "autocomplete": "off",
-                "list": "audit-actor-suggestions",
-                # Suggestions (at most ten people) arrive as the reader types.
-                "hx-get": reverse_lazy("core:audit_actor_suggest"),
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": "#audit-actor-suggestions",
-                "hx-swap": "innerHTML",
-            }
-        ),
+        suggestions_id="audit-actor-suggestions",
+        suggest_url=reverse_lazy("core:audit_actor_suggest"),
     )
-    actor = forms.ModelChoiceField(
-        queryset=User.objects.none(),
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid_choice": _(
-                "Pelaku yang diminta tidak ditemukan di satuan kerja yang dapat Anda lihat, "
-                "jadi tidak ada peristiwa yang ditampilkan."
-            )
-        },
+    actor = person_id_field(
+        not_found=_(
+            "Pelaku yang diminta tidak ditemukan di satuan kerja yang dapat Anda lihat, "
+            "jadi tidak ada peristiwa yang ditampilkan."
+        )
     )
     action = forms.CharField(
         label=_("Tindakan"),
@@ -110,16 +88,7 @@ class AuditFilterForm(forms.Form):
         unit_field.queryset = units  # validates a chosen unit: one row
         # The list is read as (id, name) pairs: no model object for each of 550 units.
         unit_field.widget.choices = [("", unit_field.empty_label), *units.values_list("pk", "name")]
-        if self.data.get("actor"):
-            # Resolving an id costs one query for that id; nothing here lists the users. Someone
-            # outside the visible units is not found, so neither their name nor events show.
-            # Built only when an id is given: a national reader's 550 unit ids cost time to bind.
-            self.fields["actor"].queryset = users_of_units(unit_ids).only(
-                "pk", "full_name", "username"
-            )
-        # Set by filters(): the people found by the typed text, or the one person chosen.
-        self.actor_matches: ActorMatches | None = None
-        self.actor_person: User | None = None
+        self.people = PersonFields(self, text="actor_q", chosen="actor", unit_ids=unit_ids)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -130,24 +99,6 @@ class AuditFilterForm(forms.Form):
             )
         return cleaned
 
-    def _actor_ids(self, data: dict) -> frozenset[int] | None:
-        """The people to show events of: None for anyone, empty when nobody qualifies.
-
-        A person filter that cannot be applied shows no events rather than everyone's: the
-        reader asked about someone and must not mistake all events for theirs. Typed text
-        replaces a person chosen by link: the form carries that person along as a hidden
-        field, so both arrive only when the reader has typed someone new.
-        """
-        if "actor" in self.errors or "actor_q" in self.errors:
-            return frozenset()
-        if text := data.get("actor_q", ""):
-            self.actor_matches = audit_actor_search(text, unit_ids=self.unit_ids)
-            return self.actor_matches.ids
-        if actor := data.get("actor"):
-            self.actor_person = actor
-            return frozenset({actor.pk})
-        return None
-
     def filters(self) -> AuditFilters:
         """The filters from the fields that are valid; other invalid ones are left out."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
@@ -155,7 +106,7 @@ class AuditFilterForm(forms.Form):
         return AuditFilters(
             object_type=data.get("object_type", ""),
             object_id=data.get("object_id", ""),
-            actor_ids=self._actor_ids(data),
+            actor_ids=self.people.result().ids,
             action=data.get("action", "").strip(),
             unit_id=unit.pk if unit else None,
             date_from=data.get("date_from"),

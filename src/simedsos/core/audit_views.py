@@ -14,14 +14,10 @@ from simedsos.accounts.authz import (
     visible_unit_ids,
 )
 from simedsos.accounts.roles import Role
+from simedsos.accounts.selectors import PEOPLE_MATCH_LIMIT
+from simedsos.accounts.views import people_suggestions
 from simedsos.core.audit_forms import AuditFilterForm
-from simedsos.core.selectors import (
-    AUDIT_ACTOR_MATCH_LIMIT,
-    AUDIT_ACTOR_SUGGEST_LIMIT,
-    audit_actor_search,
-    audit_events_visible,
-    audit_log_page,
-)
+from simedsos.core.selectors import audit_events_visible, audit_log_page
 
 # Events without a work unit (system-wide changes) are for those who oversee the whole system.
 SYSTEM_EVENT_ROLES = frozenset({Role.ADMIN, Role.PEMANTAU})
@@ -33,10 +29,6 @@ def _cursor(value: str | None) -> int | None:
     except ValueError:
         return None
     return number if number > 0 else None
-
-
-# Fewer letters than this match too many people to be worth suggesting.
-SUGGEST_MIN_LENGTH = 2
 
 
 def _audit_units(request: HttpRequest, capacities: list[Capacity]) -> set[int]:
@@ -61,6 +53,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()
     filters = form.filters()
+    people = form.people.result()  # computed by filters(): the person or the matches
     if filters.unit_id is not None:
         authorize(request.user, Action.AUDIT_VIEW, form.cleaned_data["unit"])
     page = audit_log_page(
@@ -77,9 +70,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "show_unit_filter": len(unit_ids) > 1,
-            "actor": form.actor_person,
-            "actor_matches": form.actor_matches,
-            "actor_match_limit": AUDIT_ACTOR_MATCH_LIMIT,
+            "actor": people.person,
+            "actor_matches": people.matches,
+            "actor_match_limit": PEOPLE_MATCH_LIMIT,
         },
     )
 
@@ -88,8 +81,4 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def audit_actor_suggest(request: HttpRequest) -> HttpResponse:
     """Up to ten people for the search field's suggestion list, as <option> elements."""
     unit_ids = _audit_units(request, capacities_of(request.user))
-    text = request.GET.get("actor_q", "").strip()[:100]
-    users = []
-    if len(text) >= SUGGEST_MIN_LENGTH:
-        users = audit_actor_search(text, unit_ids=unit_ids, limit=AUDIT_ACTOR_SUGGEST_LIMIT).users
-    return render(request, "core/_audit_actor_options.html", {"users": users})
+    return people_suggestions(request, unit_ids=unit_ids, text=request.GET.get("actor_q", ""))

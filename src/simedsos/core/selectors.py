@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,15 +19,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from simedsos.accounts.authz import ACTION_LABELS
-from simedsos.accounts.models import ActingAssignment, Membership, User
 from simedsos.core.audit import AUDIT_ACTION_LABELS
 from simedsos.core.models import AuditEvent
 
 AUDIT_PAGE_SIZE = 50
-# A person search feeds `actor_id IN (...)`; past this many matches the list would stop being
-# a person filter and the query would stop being cheap, so the reader is asked to type more.
-AUDIT_ACTOR_MATCH_LIMIT = 50
-AUDIT_ACTOR_SUGGEST_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -126,51 +120,6 @@ def audit_events_visible(*, unit_ids: Iterable[int], include_system: bool) -> mo
     if include_system:
         condition |= Q(work_unit__isnull=True)
     return AuditEvent.objects.filter(condition)
-
-
-def users_of_units(unit_ids: Iterable[int]) -> models.QuerySet:
-    """Users who hold or act in (or once held or acted in) a role in one of the units.
-
-    `pk IN (subquery)` rather than a correlated EXISTS: with 550 units SQLite probed the
-    membership index once per unit for every user (50 ms); this reads the memberships once.
-    """
-    units = list(unit_ids)
-    return User.objects.filter(
-        Q(pk__in=Membership.objects.filter(work_unit_id__in=units).values("user_id"))
-        | Q(pk__in=ActingAssignment.objects.filter(work_unit_id__in=units).values("user_id"))
-    )
-
-
-@dataclass(frozen=True)
-class ActorMatches:
-    text: str
-    users: list[User]  # by name, at most the limit asked for
-    capped: bool  # more users matched than were returned
-
-    @property
-    def ids(self) -> frozenset[int]:
-        return frozenset(user.pk for user in self.users)
-
-
-def audit_actor_search(
-    text: str, *, unit_ids: Iterable[int], limit: int = AUDIT_ACTOR_MATCH_LIMIT
-) -> ActorMatches:
-    """Users of the units whose name or username contains `text`, or whose NIP contains it.
-
-    One query with one row beyond `limit` to tell whether the list was cut. A NIP is often
-    written in groups ("19800101 200501 1 001"), so spaces and dots are ignored for it.
-    """
-    condition = Q(full_name__icontains=text) | Q(username__icontains=text)
-    digits = re.sub(r"[\s.]", "", text)
-    if re.fullmatch(r"[0-9]+", digits):
-        condition |= Q(nip__contains=digits)
-    rows = list(
-        users_of_units(unit_ids)
-        .filter(condition)
-        .only("pk", "full_name", "username", "nip")
-        .order_by("full_name", "username", "pk")[: limit + 1]
-    )
-    return ActorMatches(text=text, users=rows[:limit], capped=len(rows) > limit)
 
 
 def _filtered(queryset: models.QuerySet, filters: AuditFilters) -> models.QuerySet:
