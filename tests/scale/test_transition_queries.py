@@ -27,9 +27,9 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 # At most this many queries on SQLite. PostgreSQL takes one more wherever an audit event is
 # written (every action here): the advisory lock that makes audit writers take turns. What
 # they are, for the largest: item_dispose reads the published version, the target accounts
-# and two people's capacities (one query each), writes the item, its targets, draft, memo (register read and
-# update, number check, insert), disposition, both runs, the item's move and two audit
-# events, then queues the memo's PDF and notifies the assignee.
+# and two people's capacities (one query each), writes the item, its targets, draft, memo
+# (register read and update, number check, insert), disposition, both runs, the item's move
+# and two audit events, then queues the memo's PDF and notifies the assignee.
 CEILINGS = {
     "item_dispose": 21,
     "draft_save": 10,
