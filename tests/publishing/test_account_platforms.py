@@ -34,7 +34,7 @@ def test_account_platforms_are_the_platforms_without_manual():
     assert values(field.choices) == EXPECTED
     assert dict(field.choices)["X"] == Platform.X.label  # the same label everywhere
     assert values(AccountCreateForm().fields["platform"].choices) == EXPECTED
-    assert values(ItemFilterForm(steps=(), people=()).fields["platform"].choices) == EXPECTED
+    assert values(ItemFilterForm(steps=[], unit_ids=set()).fields["platform"].choices) == EXPECTED
     assert values(ArchiveSearchForm().fields["platform"].choices) == EXPECTED
 
 
