@@ -5,6 +5,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Lookup
 
+from simedsos.core.choice_labels import ChoiceLabels
+
 
 class FtsMatchField(models.TextField):
     """FTS5's hidden column named like its table: the left side of `MATCH`."""
@@ -20,7 +22,7 @@ class FtsMatch(Lookup):
         return f"{lhs} MATCH {rhs}", (*lhs_params, *rhs_params)
 
 
-class DocumentationPackage(models.Model):
+class DocumentationPackage(ChoiceLabels, models.Model):
     """The files that document one finished item, stored under `storage_prefix`.
 
     The files themselves live in the default storage; this row says whether they are complete
@@ -79,7 +81,7 @@ class ArchiveEntryQuerySet(models.QuerySet):
         return super().count()
 
 
-class ArchiveEntry(models.Model):
+class ArchiveEntry(ChoiceLabels, models.Model):
     """One finished item as the archive page finds it: the searchable text and the filters,
     copied from the item when its package is built, so a search reads this table alone.
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
+from simedsos.core.choice_labels import ChoiceLabels
 from simedsos.memos.models import Sifat
 
 
@@ -34,7 +35,7 @@ class LegalProduct(models.Model):
         return f"{self.title} {self.number}".strip()
 
 
-class ContentItem(models.Model):
+class ContentItem(ChoiceLabels, models.Model):
     """One piece of content ordered by a disposition; it moves through the SOP's steps."""
 
     class Status(models.TextChoices):
@@ -152,7 +153,7 @@ class Draft(models.Model):
         return f"Konsep {self.item}"
 
 
-class DraftMedia(models.Model):
+class DraftMedia(ChoiceLabels, models.Model):
     """An image or video of the working draft, checked by content on upload."""
 
     class Kind(models.TextChoices):
@@ -211,7 +212,7 @@ class DraftRevision(models.Model):
         return f"{self.item} — revisi {self.number}"
 
 
-class Review(models.Model):
+class Review(ChoiceLabels, models.Model):
     """Step 4: the decision on one revision."""
 
     class Decision(models.TextChoices):
@@ -265,7 +266,7 @@ class UploadOrder(models.Model):
         return f"Perintah pengunggahan {self.item}"
 
 
-class StepRun(models.Model):
+class StepRun(ChoiceLabels, models.Model):
     """One pass of an item through one SOP step: when it arrived, started and finished."""
 
     class Outcome(models.TextChoices):

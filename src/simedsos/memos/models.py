@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+from simedsos.core.choice_labels import ChoiceLabels
+
 # Crockford-style base32 without look-alike characters (no I, L, O, U): easy to read aloud and
 # to type from a printout. 10 characters = 50 bits, far beyond guessing by trying.
 VERIFICATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -69,7 +71,7 @@ class MemoSequence(models.Model):
         return f"{self.kind} {self.year}: {self.last_number}"
 
 
-class Memo(models.Model):
+class Memo(ChoiceLabels, models.Model):
     """An issued nota dinas. Immutable once issued."""
 
     work_unit = models.ForeignKey(

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from simedsos.core.choice_labels import ChoiceLabels
+
 from .platforms.limits import account_platform_choices
 
 
-class SocialAccount(models.Model):
+class SocialAccount(ChoiceLabels, models.Model):
     """An account of the unit on one platform (the target of a publication)."""
 
     work_unit = models.ForeignKey(
@@ -71,7 +73,7 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
-class Publication(models.Model):
+class Publication(ChoiceLabels, models.Model):
     """One item on one target account: posted by the background worker through the platform's
     API (method API, see publishing/jobs.py) or by a person who records it (method MANUAL)."""
 
