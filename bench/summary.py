@@ -75,10 +75,12 @@ def _pages_section(
             f"share of floor (target >= {TARGET_FLOOR_RATIO:.0%}) |",
             "|---|---|---|---|---|---|",
         ]
-        for name in ["floor", *LISTED_PAGES, "home", "memo_list", "audit_log"]:
+        for name in ["floor", *LISTED_PAGES, "healthz", "memo_list", "audit_log"]:
             page = runs[big]["pages"].get(name, {})
             page_small = runs[small]["pages"].get(name, {})
-            label = name if name in LISTED_PAGES or name == "floor" else f"{name} (extra)"
+            label = {"floor": "floor (home page, signed in)", "healthz": "/healthz (extra)"}.get(
+                name, name if name in LISTED_PAGES else f"{name} (extra)"
+            )
             if not page.get("available"):
                 lines.append(f"| {label} | not available ({page.get('note', '')}) | | | | |")
                 continue
