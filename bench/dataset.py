@@ -481,6 +481,7 @@ def add_items(world: World, size: int, rng: random.Random, *, units: list | None
 
 def generate(size: int, *, seed: int = 1176) -> dict:
     from django.db import connection, transaction
+    from django.db.models import Q
 
     from simedsos.content.models import (
         ContentItem,
@@ -509,12 +510,18 @@ def generate(size: int, *, seed: int = 1176) -> dict:
 
     kalteng = next(u for u in units if u.code == "62")
     staf = people[kalteng.pk]["STAF"][0]
-    # The item page's probe: a finished item with a return (the longest history), else any.
+    # The item page's probe: a finished item with a return (the longest history), else any,
+    # in the province or its regencies, which the probe Kabag may read (at 1,000 items the
+    # province itself may have none).
     mine = ContentItem.objects.filter(work_unit=kalteng).order_by("-id")
+    in_scope = ContentItem.objects.filter(
+        Q(work_unit=kalteng) | Q(work_unit__parent=kalteng)
+    ).order_by("-id")
     sample = (
         mine.filter(status="PUBLISHED", return_count__gt=0).values_list("pk", flat=True).first()
         or mine.filter(status="PUBLISHED").values_list("pk", flat=True).first()
-        or ContentItem.objects.order_by("-id").values_list("pk", flat=True).first()
+        or in_scope.filter(status="PUBLISHED").values_list("pk", flat=True).first()
+        or in_scope.values_list("pk", flat=True).first()
     )
     totals = {
         "units": len(units),

@@ -110,6 +110,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     if env_bool("DATABASE_POOL", False):
         DATABASES["default"]["OPTIONS"]["pool"] = True
+    else:
+        # Opening a PostgreSQL connection (TCP, authentication, backend start) costs about as
+        # much as a whole simple page: keep each web thread's connection between requests,
+        # checked before reuse. (A pool and persistent connections exclude each other.)
+        DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background work ------------------------------------------------------------------------
