@@ -108,8 +108,11 @@ def test_filters(world, items):
     assert sorted(found(world.kabag, platform="FACEBOOK")) == sorted([pemilu.pk, kuis.pk])
     assert found(world.kabag, platform="X") == []
     assert found(world.kabag, status="NOT_PUBLISHED") == [kuis.pk]
-    assert found(world.kabag, person_id=world.staf2.pk) == [kuis.pk]
-    assert sorted(found(world.kabag, person_id=world.kasubbag.pk)) == sorted([pemilu.pk, kuis.pk])
+    assert found(world.kabag, person_ids=frozenset({world.staf2.pk})) == [kuis.pk]
+    both = sorted([pemilu.pk, kuis.pk])
+    assert sorted(found(world.kabag, person_ids=frozenset({world.kasubbag.pk}))) == both
+    assert sorted(found(world.kabag, person_ids=frozenset({world.staf.pk, world.staf2.pk}))) == both
+    assert found(world.kabag, person_ids=frozenset()) == []  # a search that found nobody
     today = timezone.localdate()
     assert len(found(world.kabag, date_from=today, date_to=today)) == 2
     assert found(world.kabag, date_to=today - datetime.timedelta(days=1)) == []
