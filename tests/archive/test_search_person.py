@@ -275,3 +275,22 @@ def test_page_does_not_grow_with_the_number_of_people(client, world, filtered):
     size_after, queries_after = load()
     assert size_after == size_before
     assert queries_after == queries_before <= 15
+
+
+# --- English ---------------------------------------------------------------------------------
+
+
+def test_person_filter_in_english(client, world):
+    client.force_login(world.kabag)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(URL, {"person_q": "zzz"}).content.decode()
+    assert "Participant: name, username or NIP" in body
+    assert "No user in the work units you can see has a name, username or NIP matching" in body
+    assert "Tidak ada pengguna" not in body
+    body = client.get(URL, {"person_q": "wulan"}).content.decode()
+    assert "Participants matching “wulan”:" in body
+    body = client.get(URL, {"person": world.staf.pk}).content.decode()
+    assert "Showing content Budi Santoso took part in." in body
+    assert "Remove the participant filter" in body
+    body = client.get(URL, {"person": "abc"}).content.decode()
+    assert "The requested participant was not found" in body
