@@ -207,11 +207,11 @@ def _queries(staff) -> list[tuple[str, dict]]:
         ("content type", {"content_type": "VIDEO"}),
         ("platform", {"platform": "TIKTOK"}),
         ("status", {"status": "NOT_PUBLISHED"}),
-        ("person", {"person_id": staff[3].pk}),
+        ("person", {"person_ids": frozenset({staff[3].pk})}),
         ("last year", {"date_from": year_ago, "date_to": today}),
         ("word + type", {"q": "pemilu", "content_type": "INFOGRAFIS"}),
         ("word + platform", {"q": "kampanye", "platform": "INSTAGRAM"}),
-        ("word + person", {"q": "logistik", "person_id": staff[5].pk}),
+        ("word + person", {"q": "logistik", "person_ids": frozenset({staff[5].pk})}),
         ("word + period", {"q": "pilkada", "date_from": year_ago, "date_to": today}),
         (
             "everything",

@@ -10,6 +10,10 @@ from simedsos.accounts.models import Membership, User
 from simedsos.accounts.roles import Role
 from simedsos.accounts.selectors import PEOPLE_MATCH_LIMIT
 from simedsos.content.models import ContentItem
+from tests.accounts.people_checks import (
+    check_suggestion_queries_stay_flat,
+    check_suggestions_need_a_sign_in_and_a_unit,
+)
 from tests.content.builders import dispose, make_world
 from tests.content.page_builders import bulk_items
 from tests.factories import add_people
@@ -249,28 +253,14 @@ def test_suggestions_are_at_most_ten_staff_of_the_visible_units(client, world):
 
 
 def test_suggestions_need_a_sign_in_and_show_only_the_readers_units(client, world):
-    response = client.get(SUGGEST_URL, {"person_q": "budi"})
-    assert reverse("accounts:login") in response["Location"]
-    client.force_login(world.other[Role.KABAG])
-    assert "<option" not in client.get(SUGGEST_URL, {"person_q": "budi"}).content.decode()
-    client.force_login(User.objects.create_user(username="tanpa-peran", password="x" * 12))
-    response = client.get(SUGGEST_URL, {"person_q": "budi"})
-    assert response.status_code == 200 and "<option" not in response.content.decode()
+    check_suggestions_need_a_sign_in_and_a_unit(
+        client, SUGGEST_URL, "person_q", text="budi", outsider=world.other[Role.KABAG]
+    )
 
 
 def test_suggestions_cost_the_same_queries_with_more_staff(client, world):
     client.force_login(world.pemantau)
-
-    def load() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            body = client.get(SUGGEST_URL, {"person_q": "dewi"}).content.decode()
-        assert body.count("<option") == 10
-        return len(captured)
-
-    add_people(world.unit, 30, name="Dewi")
-    few = load()
-    add_people(world.unit, 200, name="Dewi")
-    assert load() == few <= 10
+    check_suggestion_queries_stay_flat(client, SUGGEST_URL, "person_q", world.unit)
 
 
 # --- size ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from simedsos.accounts.selectors import PEOPLE_MATCH_LIMIT
 from simedsos.core.audit import audit_record
 from simedsos.core.request_context import client_address
 from simedsos.core.selectors import audit_diff, audit_events_for
+from tests.accounts.people_checks import check_suggestion_queries_stay_flat
 from tests.factories import Role, add_people, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -491,21 +492,8 @@ def test_suggestions_need_the_audit_right(client, province):
 
 
 def test_suggestions_cost_the_same_queries_with_more_people(client, province):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(make_user(Role.PEMANTAU, province))
-
-    def load() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            body = client.get(SUGGEST_URL, {"actor_q": "dewi"}).content.decode()
-        assert body.count("<option") == 10
-        return len(captured)
-
-    add_people(province, 30, name="Dewi")
-    few = load()
-    add_people(province, 200, name="Dewi")
-    assert load() == few <= 10
+    check_suggestion_queries_stay_flat(client, SUGGEST_URL, "actor_q", province)
 
 
 # --- object history include ----------------------------------------------------------------

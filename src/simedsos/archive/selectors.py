@@ -30,7 +30,9 @@ class ArchiveFilters:
     date_to: datetime.date | None = None  # finished on or before (local date)
     content_type: str = ""
     platform: str = ""
-    person_id: int | None = None
+    # Items these people took part in: None is anyone; an empty set is nobody (a person
+    # filter that found no one shows no items rather than everyone's).
+    person_ids: frozenset[int] | None = None
     status: str = ""
     unit_id: int | None = None
 
@@ -84,32 +86,19 @@ def archive_search(
         qs = qs.filter(status=filters.status)
     if filters.platform:
         qs = qs.filter(platforms__contains=f" {filters.platform} ")
-    if filters.person_id:
+    if filters.person_ids is not None:
+        if not filters.person_ids:
+            return qs.none()
         qs = qs.filter(
             Exists(
                 ArchiveEntryPerson.objects.filter(
-                    entry_id=OuterRef("pk"), user_id=filters.person_id
+                    entry_id=OuterRef("pk"), user_id__in=filters.person_ids
                 )
             )
         )
     if filters.q and filters.q.strip():
         qs = search.apply_text_search(qs, filters.q)
     return qs
-
-
-def archive_people(unit_ids: set[int]) -> QuerySet[User]:
-    """People who took part in archived items of these units (the person filter's choices)."""
-    return (
-        User.objects.filter(
-            Exists(
-                ArchiveEntryPerson.objects.filter(
-                    user_id=OuterRef("pk"), entry__work_unit_id__in=unit_ids
-                )
-            )
-        )
-        .only("pk", "username", "full_name", "first_name", "last_name")
-        .order_by("full_name", "username")
-    )
 
 
 def archive_units(unit_ids: set[int]) -> QuerySet[WorkUnit]:

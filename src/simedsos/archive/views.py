@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from simedsos.accounts.authz import Action, visible_unit_ids
+from simedsos.accounts.selectors import PEOPLE_MATCH_LIMIT
+from simedsos.accounts.views import people_suggestions
 from simedsos.archive import selectors, services
 from simedsos.archive.forms import ArchiveExportForm, ArchiveSearchForm
 from simedsos.archive.models import DocumentationPackage
@@ -23,8 +25,7 @@ PAGE_SIZE = 25
 def _search_context(request: HttpRequest, export_form: ArchiveExportForm | None = None) -> dict:
     unit_ids = visible_unit_ids(request.user, Action.CONTENT_VIEW)
     units = list(selectors.archive_units(unit_ids))
-    people = list(selectors.archive_people(unit_ids))
-    form = ArchiveSearchForm(request.GET or None, units=units, people=people)
+    form = ArchiveSearchForm(request.GET or None, units=units, unit_ids=unit_ids)
     entries = selectors.archive_search(request.user, form.filters(), unit_ids=unit_ids)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -36,12 +37,24 @@ def _search_context(request: HttpRequest, export_form: ArchiveExportForm | None 
         "query": query.urlencode(),
         "show_unit": len(units) > 1,
         "has_units": bool(units),
+        "people": form.people.result(),
+        "person_match_limit": PEOPLE_MATCH_LIMIT,
     }
 
 
 @login_required
 def archive_search(request: HttpRequest) -> HttpResponse:
     return render(request, "archive/search.html", _search_context(request))
+
+
+@login_required
+def person_suggest(request: HttpRequest) -> HttpResponse:
+    """Up to ten people of the units whose archive the reader sees, for the Pelaksana field."""
+    return people_suggestions(
+        request,
+        unit_ids=visible_unit_ids(request.user, Action.CONTENT_VIEW),
+        text=request.GET.get("person_q", ""),
+    )
 
 
 @login_required
