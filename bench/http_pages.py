@@ -37,10 +37,10 @@ WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
 WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "2"))
 PLAN = {
     "warmup": 5,
-    "latency_seconds": 3.0,
+    "latency_seconds": 2.0,
     "min_requests": 30,
     "max_requests": 400,
-    "throughput_seconds": 4.0,
+    "throughput_seconds": 3.0,
     "throughput_clients": 4,
 }
 SERVICE_CYCLES = 15
