@@ -146,7 +146,9 @@ def _newest(name: str, today: str) -> dict | None:
 def _others_section(today: str) -> list[str]:
     lines = ["## Other benchmarks", ""]
     report = _newest("report_semester", today)
-    if report:
+    if report and "skipped" in report:
+        lines.append(f"- Semester report over 1,000,000 step runs: not run — {report['skipped']}.")
+    elif report:
         t = report["timings"]
         worst = max(
             t["regency_report"]["median_seconds"],
