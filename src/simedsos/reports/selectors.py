@@ -265,42 +265,28 @@ def _live_publications(unit_id: int, period: Period):
     ).order_by()
 
 
-def output_by_platform(*, unit_id: int, period: Period) -> list[OutputRow]:
-    labels = dict(account_platform_choices())
+def _output_by(unit_id: int, period: Period, field: str, labels: dict) -> list[OutputRow]:
+    """Posts and items that went live in the period, grouped by one field of the publication."""
     rows = (
         _live_publications(unit_id, period)
-        .values("account__platform")
+        .values(field)
         .annotate(posts=Count("pk"), items=Count("item", distinct=True))
-        .order_by("account__platform")
+        .order_by(field)
     )
     return [
         OutputRow(
-            key=r["account__platform"],
-            label=labels.get(r["account__platform"], r["account__platform"]),
-            posts=r["posts"],
-            items=r["items"],
+            key=r[field], label=labels.get(r[field], r[field]), posts=r["posts"], items=r["items"]
         )
         for r in rows
     ]
+
+
+def output_by_platform(*, unit_id: int, period: Period) -> list[OutputRow]:
+    return _output_by(unit_id, period, "account__platform", dict(account_platform_choices()))
 
 
 def output_by_content_type(*, unit_id: int, period: Period) -> list[OutputRow]:
-    labels = dict(ContentType.choices)
-    rows = (
-        _live_publications(unit_id, period)
-        .values("item__content_type")
-        .annotate(posts=Count("pk"), items=Count("item", distinct=True))
-        .order_by("item__content_type")
-    )
-    return [
-        OutputRow(
-            key=r["item__content_type"],
-            label=labels.get(r["item__content_type"], r["item__content_type"]),
-            posts=r["posts"],
-            items=r["items"],
-        )
-        for r in rows
-    ]
+    return _output_by(unit_id, period, "item__content_type", dict(ContentType.choices))
 
 
 def output_by_month(*, unit_id: int, period: Period) -> list[OutputRow]:
